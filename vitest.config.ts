@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest run over every workspace (each keeps its own vitest.config.ts).
+export default defineConfig({
+  test: {
+    projects: ['codecs', 'boards', 'devices', 'simulator', 'server', 'hil-tests'],
+  },
+});
