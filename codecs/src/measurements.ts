@@ -1,0 +1,403 @@
+// Measurement batch (fPort 1): samples of raw sensor readings, each with its age at transmission.
+//
+// Layout (docs/payload-format.md has the byte tables and worked examples):
+//   byte 0  version (high nibble) | channel mask (low nibble: bit0 temperature, bit1 pressure,
+//           bit2 conductivity, bit3 reserved)
+//   byte 1  sample count n (1..255)
+//   then an MSB-first bitstream of one block per column: the ages first, then each present
+//   channel in mask order. A block is
+//     reference  5 + L bits  value of the first (oldest-queued) sample: bit length L, then L bits
+//     mode       2 bits      0 delta from previous, 1 delta from previous + slope,
+//                             2 second order, 3 delta guided by the temperature delta
+//     param      4 + L bits  zigzag slope (modes 1, 2) or gain × 256 (mode 3), length-prefixed;
+//                             absent in mode 0
+//     width       5 bits  bit width w of the n-1 residual codes (0..26)
+//     n-1 codes   w bits  zigzag residual; the all-ones code escapes to a 24-bit absolute value
+//   zero padding to the byte boundary.
+// The encoder picks mode and width per column and per frame (adaptive delta coding) and packs as
+// many queued samples as fit the byte budget.
+import { BitReader, BitWriter } from './bits.js'
+import { ByteSource, isIntegerIn } from './bytes.js'
+import { decodeError, encodeError, ok, Result } from './result.js'
+import { checkFirstByte, PAYLOAD_VERSION } from './version.js'
+
+/** Raw readings and ages are unsigned 24-bit integers. */
+export const RAW_MAX = 0xffffff
+export const AGE_MAX_S = 0xffffff
+export const MAX_SAMPLES_PER_FRAME = 255
+/** Bytes before the bitstream: version/mask and count. */
+export const MEASUREMENT_HEADER_BYTES = 2
+
+export const CHANNEL_TEMPERATURE = 0
+export const CHANNEL_PRESSURE = 1
+export const CHANNEL_CONDUCTIVITY = 2
+export const CHANNEL_COUNT = 3
+export const CHANNEL_NAMES = ['temperatureRaw', 'pressureRaw', 'conductivityRaw']
+
+/** One sample: raw sensor readings (counts, as the sensors give them) and its age in seconds. */
+export interface MeasurementSample {
+  ageS: number
+  temperatureRaw?: number
+  pressureRaw?: number
+  conductivityRaw?: number
+}
+
+export interface MeasurementBatch {
+  type: 'measurements'
+  samples: MeasurementSample[]
+}
+
+export interface EncodedBatch {
+  bytes: number[]
+  /** How many samples, from the start of the input, the frame carries. */
+  consumed: number
+}
+
+const MODE_DELTA = 0
+const MODE_SLOPE = 1
+const MODE_SECOND_ORDER = 2
+const MODE_GUIDED = 3
+const MODE_COUNT = 4
+/** The reference is length-prefixed: 5 bits give its bit length (0..24), then that many bits. */
+const REF_LENGTH_BITS = 5
+const REF_MAX_LENGTH = 24
+const MODE_BITS = 2
+/** The mode parameter is zigzag-coded and length-prefixed: 4 bits of length (0..15), then the bits. */
+const PARAM_LENGTH_BITS = 4
+const PARAM_MIN = -16384
+const PARAM_MAX = 16383
+/** Guided mode: the gain on the temperature delta is a Q8 fixed-point number. */
+const GAIN_ONE = 256
+const WIDTH_BITS = 5
+const MAX_WIDTH = 26
+const ESCAPE_BITS = 24
+/** Bit lengths of (code + 1) range over 1..28 for residuals of 24-bit values. */
+const LENGTH_CLASSES = 29
+
+export function channelValue(s: MeasurementSample, channel: number): number | undefined {
+  if (channel === CHANNEL_TEMPERATURE) return s.temperatureRaw
+  if (channel === CHANNEL_PRESSURE) return s.pressureRaw
+  return s.conductivityRaw
+}
+
+function setChannelValue(s: MeasurementSample, channel: number, v: number): void {
+  if (channel === CHANNEL_TEMPERATURE) s.temperatureRaw = v
+  else if (channel === CHANNEL_PRESSURE) s.pressureRaw = v
+  else s.conductivityRaw = v
+}
+
+/** Channel mask of a sample: bit c set when channel c is present. */
+export function channelMask(s: MeasurementSample): number {
+  let mask = 0
+  for (let c = 0; c < CHANNEL_COUNT; c++) {
+    if (channelValue(s, c) !== undefined) mask |= 1 << c
+  }
+  return mask
+}
+
+function zigzag(r: number): number {
+  return r >= 0 ? r * 2 : -r * 2 - 1
+}
+
+function unzigzag(code: number): number {
+  return (code & 1) === 1 ? -((code + 1) / 2) : code / 2
+}
+
+function bitLength(x: number): number {
+  let n = 0
+  while (x > 0) {
+    n++
+    x = Math.floor(x / 2)
+  }
+  return n
+}
+
+function clampParam(p: number): number {
+  return p < PARAM_MIN ? PARAM_MIN : p > PARAM_MAX ? PARAM_MAX : p
+}
+
+/** Rounds half up, identically in Node and DeviceScript (their Math.round differ on negatives). */
+function roundHalfUp(x: number): number {
+  return Math.floor(x + 0.5)
+}
+
+/**
+ * Prediction of values[i] (i >= 1) from the values before it. `guide` is the temperature column,
+ * used by the guided mode: conductivity (and often pressure) moves with temperature in sea water,
+ * so its delta is predicted as gain × the temperature delta.
+ */
+function predict(mode: number, param: number, values: number[], i: number, guide: number[] | null): number {
+  if (mode === MODE_DELTA) return values[i - 1]
+  if (mode === MODE_SLOPE || (mode === MODE_SECOND_ORDER && i === 1)) return values[i - 1] + param
+  if (mode === MODE_SECOND_ORDER) return 2 * values[i - 1] - values[i - 2]
+  const g = guide as number[]
+  return values[i - 1] + roundHalfUp((param * (g[i] - g[i - 1])) / GAIN_ONE)
+}
+
+/** The mode's parameter (slope or gain) that suits the first n values. */
+function fitParam(mode: number, values: number[], n: number, guide: number[] | null): number {
+  if (mode === MODE_DELTA || n < 2) return 0
+  if (mode === MODE_SECOND_ORDER) return clampParam(values[1] - values[0])
+  if (mode === MODE_SLOPE) return clampParam(roundHalfUp((values[n - 1] - values[0]) / (n - 1)))
+  // Guided: least-squares gain of the column's deltas on the temperature deltas.
+  const g = guide as number[]
+  let sxy = 0
+  let sxx = 0
+  for (let i = 1; i < n; i++) {
+    const x = g[i] - g[i - 1]
+    sxy += x * (values[i] - values[i - 1])
+    sxx += x * x
+  }
+  return sxx === 0 ? 0 : clampParam(roundHalfUp((sxy * GAIN_ONE) / sxx))
+}
+
+interface ColumnChoice {
+  mode: number
+  param: number
+  width: number
+  bits: number
+}
+
+/** Cheapest (mode, parameter, width) for the first n values of a column, and its size in bits. */
+function chooseColumn(values: number[], n: number, guide: number[] | null): ColumnChoice {
+  let best: ColumnChoice = { mode: MODE_DELTA, param: 0, width: 0, bits: -1 }
+  const histogram: number[] = []
+  for (let mode = 0; mode < MODE_COUNT; mode++) {
+    if (mode === MODE_GUIDED && guide === null) continue
+    if (mode !== MODE_DELTA && n < 2) continue
+    const param = fitParam(mode, values, n, guide)
+    for (let len = 0; len < LENGTH_CLASSES; len++) histogram[len] = 0
+    let zeros = 0
+    for (let i = 1; i < n; i++) {
+      const code = zigzag(values[i] - predict(mode, param, values, i, guide))
+      if (code === 0) zeros++
+      histogram[bitLength(code + 1)]++
+    }
+    const header =
+      REF_LENGTH_BITS + bitLength(values[0]) + MODE_BITS + WIDTH_BITS + (mode === MODE_DELTA ? 0 : PARAM_LENGTH_BITS + bitLength(zigzag(param)))
+    // Width w codes residuals whose (code + 1) has at most w bits; the rest are escaped.
+    let escapes = n - 1
+    for (let w = 0; w <= MAX_WIDTH; w++) {
+      if (w > 0) escapes -= histogram[w]
+      if (w === 0 && zeros !== n - 1) continue
+      const bits = header + (n - 1) * w + escapes * ESCAPE_BITS
+      if (best.bits < 0 || bits < best.bits) best = { mode: mode, param: param, width: w, bits: bits }
+    }
+  }
+  return best
+}
+
+function validateSample(s: MeasurementSample, index: number): Result<number> {
+  const where = 'samples[' + index + ']'
+  if (s === null || typeof s !== 'object') return encodeError('invalid_input', where + ' is not an object', where)
+  if (!isIntegerIn(s.ageS, 0, AGE_MAX_S)) {
+    return encodeError('out_of_range', where + '.ageS must be an integer from 0 to ' + AGE_MAX_S + ' s, got ' + s.ageS, where + '.ageS')
+  }
+  for (let c = 0; c < CHANNEL_COUNT; c++) {
+    const v = channelValue(s, c)
+    if (v !== undefined && !isIntegerIn(v, 0, RAW_MAX)) {
+      const field = where + '.' + CHANNEL_NAMES[c]
+      return encodeError('out_of_range', field + ' must be an integer raw reading from 0 to ' + RAW_MAX + ', got ' + v, field)
+    }
+  }
+  const mask = channelMask(s)
+  if (mask === 0) return encodeError('invalid_input', where + ' has no sensor reading', where)
+  return ok(mask)
+}
+
+/** Columns of a frame: ages first, then each present channel in mask order. */
+interface Columns {
+  mask: number
+  values: number[][]
+  /** Index of the temperature column in `values`, or -1. */
+  temperature: number
+}
+
+function guideFor(cols: Columns, col: number): number[] | null {
+  return col > cols.temperature && cols.temperature > 0 ? cols.values[cols.temperature] : null
+}
+
+/** Size in bits of the bitstream that codes the first n samples, and the choice per column. */
+function planFrame(cols: Columns, n: number): { bits: number; choices: ColumnChoice[] } {
+  let bits = 0
+  const choices: ColumnChoice[] = []
+  for (let col = 0; col < cols.values.length; col++) {
+    const c = chooseColumn(cols.values[col], n, guideFor(cols, col))
+    choices.push(c)
+    bits += c.bits
+  }
+  return { bits: bits, choices: choices }
+}
+
+/**
+ * Encodes as many samples as fit in `budgetBytes`, from the start of `samples` (oldest first is
+ * the firmware's convention). A frame holds samples with one channel set: it stops at the first
+ * sample whose sensors differ, and at 255 samples. The result leaves no room for one more
+ * sample: coding consumed + 1 samples would exceed the budget.
+ */
+export function encodeMeasurements(samples: MeasurementSample[], budgetBytes: number): Result<EncodedBatch> {
+  if (!isIntegerIn(budgetBytes, 1, 255)) {
+    return encodeError('out_of_range', 'budgetBytes must be an integer from 1 to 255, got ' + budgetBytes, 'budgetBytes')
+  }
+  if (!samples || samples.length === 0) return encodeError('invalid_input', 'samples is empty', 'samples')
+
+  const first = validateSample(samples[0], 0)
+  if (!first.ok) return first
+  const cols: Columns = { mask: first.value, values: [[]], temperature: -1 }
+  const channels: number[] = []
+  for (let c = 0; c < CHANNEL_COUNT; c++) {
+    if ((cols.mask & (1 << c)) !== 0) {
+      if (c === CHANNEL_TEMPERATURE) cols.temperature = cols.values.length
+      channels.push(c)
+      cols.values.push([])
+    }
+  }
+  const limit = samples.length < MAX_SAMPLES_PER_FRAME ? samples.length : MAX_SAMPLES_PER_FRAME
+  for (let i = 0; i < limit; i++) {
+    const s = samples[i]
+    if (i > 0) {
+      const valid = validateSample(s, i)
+      if (!valid.ok) return valid
+      if (valid.value !== cols.mask) break
+    }
+    cols.values[0].push(s.ageS)
+    for (let k = 0; k < channels.length; k++) cols.values[k + 1].push(channelValue(s, channels[k]) as number)
+  }
+  const available = cols.values[0].length
+
+  const budgetBits = (budgetBytes - MEASUREMENT_HEADER_BYTES) * 8
+  let plan = planFrame(cols, 1)
+  if (plan.bits > budgetBits) {
+    const need = MEASUREMENT_HEADER_BYTES + Math.ceil(plan.bits / 8)
+    return encodeError('budget_too_small', 'a budget of ' + budgetBytes + ' bytes is below the ' + need + ' bytes one sample needs', 'budgetBytes')
+  }
+  // Bisection for n such that n samples fit and n + 1 do not (or n is all there is).
+  let lo = 1
+  let hi = available
+  const full = planFrame(cols, hi)
+  if (full.bits <= budgetBits) {
+    lo = hi
+    plan = full
+  } else {
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2)
+      const p = planFrame(cols, mid)
+      if (p.bits <= budgetBits) {
+        lo = mid
+        plan = p
+      } else {
+        hi = mid
+      }
+    }
+  }
+  const consumed = lo
+
+  const out = new BitWriter()
+  for (let col = 0; col < cols.values.length; col++) writeColumn(out, cols.values[col], consumed, plan.choices[col], guideFor(cols, col))
+  const body = out.finish()
+  const bytes: number[] = [(PAYLOAD_VERSION << 4) | cols.mask, consumed]
+  for (let i = 0; i < body.length; i++) bytes.push(body[i])
+  return ok({ bytes: bytes, consumed: consumed })
+}
+
+function writeColumn(out: BitWriter, values: number[], n: number, choice: ColumnChoice, guide: number[] | null): void {
+  writeLengthPrefixed(out, values[0], REF_LENGTH_BITS)
+  out.write(choice.mode, MODE_BITS)
+  if (choice.mode !== MODE_DELTA) writeLengthPrefixed(out, zigzag(choice.param), PARAM_LENGTH_BITS)
+  out.write(choice.width, WIDTH_BITS)
+  if (choice.width === 0) return
+  const escape = (1 << choice.width) - 1
+  for (let i = 1; i < n; i++) {
+    const code = zigzag(values[i] - predict(choice.mode, choice.param, values, i, guide))
+    if (code < escape) {
+      out.write(code, choice.width)
+    } else {
+      out.write(escape, choice.width)
+      out.write(values[i], ESCAPE_BITS)
+    }
+  }
+}
+
+/** Writes a non-negative integer as its bit length (in lengthBits bits) then its bits. */
+function writeLengthPrefixed(out: BitWriter, v: number, lengthBits: number): void {
+  const len = bitLength(v)
+  out.write(len, lengthBits)
+  out.write(v, len)
+}
+
+function readLengthPrefixed(r: BitReader, lengthBits: number, maxLength: number, what: string): Result<number> {
+  if (r.remaining() < lengthBits) return decodeError('truncated', 'frame ends inside the ' + what, r.byteOffset())
+  const len = r.read(lengthBits)
+  if (len > maxLength) return decodeError('invalid_value', what + ' length ' + len + ' exceeds ' + maxLength + ' bits', r.byteOffset())
+  if (r.remaining() < len) return decodeError('truncated', 'frame ends inside the ' + what, r.byteOffset())
+  return ok(r.read(len))
+}
+
+function readColumn(r: BitReader, n: number, max: number, what: string, guide: number[] | null): Result<number[]> {
+  const ref = readLengthPrefixed(r, REF_LENGTH_BITS, REF_MAX_LENGTH, what + ' reference')
+  if (!ref.ok) return ref
+  const values: number[] = [ref.value]
+  if (values[0] > max) return decodeError('invalid_value', what + ': reference ' + values[0] + ' exceeds ' + max, r.byteOffset())
+  if (r.remaining() < MODE_BITS) return decodeError('truncated', what + ': frame ends inside the column header', r.byteOffset())
+  const mode = r.read(MODE_BITS)
+  if (mode === MODE_GUIDED && guide === null) {
+    return decodeError('invalid_value', what + ': temperature-guided mode needs a temperature column before this one', r.byteOffset())
+  }
+  let param = 0
+  if (mode !== MODE_DELTA) {
+    const coded = readLengthPrefixed(r, PARAM_LENGTH_BITS, 15, what + ' mode parameter')
+    if (!coded.ok) return coded
+    param = unzigzag(coded.value)
+  }
+  if (r.remaining() < WIDTH_BITS) return decodeError('truncated', what + ': frame ends inside the width', r.byteOffset())
+  const width = r.read(WIDTH_BITS)
+  if (width > MAX_WIDTH) return decodeError('invalid_value', what + ': residual width ' + width + ' exceeds ' + MAX_WIDTH, r.byteOffset())
+  const escape = width === 0 ? -1 : (1 << width) - 1
+  for (let i = 1; i < n; i++) {
+    let v = predict(mode, param, values, i, guide)
+    if (width > 0) {
+      if (r.remaining() < width) return decodeError('truncated', what + ': frame ends at sample ' + i, r.byteOffset())
+      const code = r.read(width)
+      if (code === escape) {
+        if (r.remaining() < ESCAPE_BITS) return decodeError('truncated', what + ': frame ends inside an escaped value', r.byteOffset())
+        v = r.read(ESCAPE_BITS)
+      } else {
+        v += unzigzag(code)
+      }
+    }
+    if (v < 0 || v > max) return decodeError('invalid_value', what + ': sample ' + i + ' decodes to ' + v + ', outside 0..' + max, r.byteOffset())
+    values.push(v)
+  }
+  return ok(values)
+}
+
+/** Decodes a measurement frame (fPort 1). Never throws. */
+export function decodeMeasurements(bytes: ByteSource): Result<MeasurementBatch> {
+  const bad = checkFirstByte(bytes, 'measurement frame', false)
+  if (bad) return bad
+  if (bytes.length < MEASUREMENT_HEADER_BYTES) return decodeError('truncated', 'measurement frame is shorter than its 2-byte header', bytes.length)
+  const head = bytes[0] & 0xff
+  const mask = head & 0x0f
+  if ((mask & 0x08) !== 0) return decodeError('reserved_bits', 'channel mask bit 3 is reserved and must be 0', 0)
+  if (mask === 0) return decodeError('invalid_value', 'channel mask is empty', 0)
+  const n = bytes[1] & 0xff
+  if (n === 0) return decodeError('invalid_value', 'sample count is 0', 1)
+
+  const r = new BitReader(bytes, MEASUREMENT_HEADER_BYTES)
+  const ages = readColumn(r, n, AGE_MAX_S, 'ages', null)
+  if (!ages.ok) return ages
+  const samples: MeasurementSample[] = []
+  for (let i = 0; i < n; i++) samples.push({ ageS: ages.value[i] })
+  let temperature: number[] | null = null
+  for (let c = 0; c < CHANNEL_COUNT; c++) {
+    if ((mask & (1 << c)) === 0) continue
+    const col = readColumn(r, n, RAW_MAX, CHANNEL_NAMES[c], temperature)
+    if (!col.ok) return col
+    if (c === CHANNEL_TEMPERATURE) temperature = col.value
+    for (let i = 0; i < n; i++) setChannelValue(samples[i], c, col.value[i])
+  }
+  const left = r.remaining()
+  if (left >= 8) return decodeError('trailing_data', (left >> 3) + ' byte(s) after the last sample', r.byteOffset())
+  if (left > 0 && r.read(left) !== 0) return decodeError('reserved_bits', 'padding bits must be zero', bytes.length - 1)
+  return ok({ type: 'measurements', samples: samples })
+}
