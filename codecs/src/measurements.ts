@@ -4,8 +4,8 @@
 //   byte 0  version (high nibble) | channel mask (low nibble: bit0 temperature, bit1 pressure,
 //           bit2 conductivity, bit3 reserved)
 //   byte 1  sample count n (1..255)
-//   then an MSB-first bitstream of one block per column: the ages first, then each present
-//   channel in mask order. A block is
+//   then an MSB-first bitstream of one block per column: the ages first (coded newest first),
+//   then each present channel in mask order (oldest first). A block is
 //     reference  5 + L bits  value of the first (oldest-queued) sample: bit length L, then L bits
 //     mode       2 bits      0 delta from previous, 1 delta from previous + slope,
 //                             2 second order, 3 delta guided by the temperature delta
@@ -213,6 +213,17 @@ interface Columns {
   temperature: number
 }
 
+/**
+ * The values column `col` codes for a frame of n samples. Ages are coded newest first, so the
+ * reference is the small age of the freshest sample rather than the large one of the oldest.
+ */
+function columnValues(cols: Columns, col: number, n: number): number[] {
+  if (col !== 0) return cols.values[col]
+  const ages: number[] = []
+  for (let i = n - 1; i >= 0; i--) ages.push(cols.values[0][i])
+  return ages
+}
+
 function guideFor(cols: Columns, col: number): number[] | null {
   return col > cols.temperature && cols.temperature > 0 ? cols.values[cols.temperature] : null
 }
@@ -222,7 +233,7 @@ function planFrame(cols: Columns, n: number): { bits: number; choices: ColumnCho
   let bits = 0
   const choices: ColumnChoice[] = []
   for (let col = 0; col < cols.values.length; col++) {
-    const c = chooseColumn(cols.values[col], n, guideFor(cols, col))
+    const c = chooseColumn(columnValues(cols, col, n), n, guideFor(cols, col))
     choices.push(c)
     bits += c.bits
   }
@@ -293,7 +304,9 @@ export function encodeMeasurements(samples: MeasurementSample[], budgetBytes: nu
   const consumed = lo
 
   const out = new BitWriter()
-  for (let col = 0; col < cols.values.length; col++) writeColumn(out, cols.values[col], consumed, plan.choices[col], guideFor(cols, col))
+  for (let col = 0; col < cols.values.length; col++) {
+    writeColumn(out, columnValues(cols, col, consumed), consumed, plan.choices[col], guideFor(cols, col))
+  }
   const body = out.finish()
   const bytes: number[] = [(PAYLOAD_VERSION << 4) | cols.mask, consumed]
   for (let i = 0; i < body.length; i++) bytes.push(body[i])
@@ -387,7 +400,8 @@ export function decodeMeasurements(bytes: ByteSource): Result<MeasurementBatch> 
   const ages = readColumn(r, n, AGE_MAX_S, 'ages', null)
   if (!ages.ok) return ages
   const samples: MeasurementSample[] = []
-  for (let i = 0; i < n; i++) samples.push({ ageS: ages.value[i] })
+  // Ages are coded newest first (see columnValues).
+  for (let i = n - 1; i >= 0; i--) samples.push({ ageS: ages.value[i] })
   let temperature: number[] | null = null
   for (let c = 0; c < CHANNEL_COUNT; c++) {
     if ((mask & (1 << c)) === 0) continue

@@ -74,3 +74,28 @@ export function sampleArb(channels: { t: boolean; p: boolean; c: boolean }): fc.
       return s
     })
 }
+
+/**
+ * Frames a buoy would send from a series in live operation: after each sample it packs its queue
+ * (ages counted from now) and transmits as soon as the queue holds more than one frame carries.
+ * Returns the samples per frame sent.
+ */
+export function liveFrameSizes(
+  series: MeasurementSample[],
+  budget: number,
+  encode: (q: MeasurementSample[], budget: number) => { ok: boolean; value?: { consumed: number } },
+  intervalS = 600,
+): number[] {
+  const sizes: number[] = []
+  let queueStart = 0
+  for (let now = 0; now < series.length; now++) {
+    const queue = series.slice(queueStart, now + 1).map((s, k) => ({ ...s, ageS: (now - queueStart - k) * intervalS }))
+    const r = encode(queue, budget)
+    if (!r.ok || !r.value) throw new Error('encoding failed')
+    if (r.value.consumed < queue.length) {
+      sizes.push(r.value.consumed)
+      queueStart += r.value.consumed
+    }
+  }
+  return sizes
+}
