@@ -39,3 +39,5 @@ export {
   FPORT_MEASUREMENTS,
   FPORT_STATUS,
 } from './messages.js'
+export type { DataRate } from './airtime.js'
+export { dutyCycleOffMs, EU868, EU868_DUTY_CYCLE, LORAWAN_OVERHEAD_BYTES, timeOnAirMs, TTN_DAILY_AIRTIME_MS } from './airtime.js'
