@@ -176,10 +176,11 @@ function chooseColumn(values: number[], n: number, guide: number[] | null): Colu
     const header =
       REF_LENGTH_BITS + bitLength(values[0]) + MODE_BITS + WIDTH_BITS + (mode === MODE_DELTA ? 0 : PARAM_LENGTH_BITS + bitLength(zigzag(param)))
     // Width w codes residuals whose (code + 1) has at most w bits; the rest are escaped.
+    // Width 0 codes nothing: only possible when every residual is zero.
+    if (zeros === n - 1 && (best.bits < 0 || header < best.bits)) best = { mode: mode, param: param, width: 0, bits: header }
     let escapes = n - 1
-    for (let w = 0; w <= MAX_WIDTH; w++) {
-      if (w > 0) escapes -= histogram[w]
-      if (w === 0 && zeros !== n - 1) continue
+    for (let w = 1; w <= MAX_WIDTH; w++) {
+      escapes -= histogram[w]
       const bits = header + (n - 1) * w + escapes * ESCAPE_BITS
       if (best.bits < 0 || bits < best.bits) best = { mode: mode, param: param, width: w, bits: bits }
     }

@@ -20,3 +20,17 @@ describe('density on a 10-minute temperature + pressure + conductivity series, s
     expect(mean(spiky)).toBeLessThan(mean(calm))
   })
 })
+
+describe('density on exactly predictable data', () => {
+  it('a perfectly regular series costs only its column headers, however long', () => {
+    const ramp = Array.from({ length: 255 }, (_, k) => ({
+      ageS: (254 - k) * 600,
+      temperatureRaw: 120000 + 37 * k,
+      pressureRaw: 5100 + 11 * k,
+      conductivityRaw: 132500 + 24 * k,
+    }))
+    const r = encodeMeasurements(ramp, 30)
+    expect(r.ok && r.value.consumed).toBe(255)
+    expect(r.ok && r.value.bytes.length).toBeLessThanOrEqual(30)
+  })
+})
