@@ -302,7 +302,7 @@ var reeflinkCodec = (function () {
     }
     function readColumn(r, n, max, what, guide) {
         var ref = readLengthPrefixed(r, REF_LENGTH_BITS, REF_MAX_LENGTH, what + " reference");
-        if (!ref.ok)
+        if (ref.ok === false)
             return ref;
         var values = [ref.value];
         if (values[0] > max)
@@ -316,7 +316,7 @@ var reeflinkCodec = (function () {
         var param = 0;
         if (mode !== MODE_DELTA) {
             var coded = readLengthPrefixed(r, PARAM_LENGTH_BITS, 15, what + " mode parameter");
-            if (!coded.ok)
+            if (coded.ok === false)
                 return coded;
             param = unzigzag(coded.value);
         }
@@ -364,7 +364,7 @@ var reeflinkCodec = (function () {
             return decodeError("invalid_value", "sample count is 0", 1);
         var r = new BitReader(bytes, MEASUREMENT_HEADER_BYTES);
         var ages = readColumn(r, n, AGE_MAX_S, "ages", null);
-        if (!ages.ok)
+        if (ages.ok === false)
             return ages;
         var samples = [];
         for (var i = n - 1; i >= 0; i--)
@@ -374,7 +374,7 @@ var reeflinkCodec = (function () {
             if ((mask & 1 << c) === 0)
                 continue;
             var col = readColumn(r, n, RAW_MAX, CHANNEL_NAMES[c], temperature);
-            if (!col.ok)
+            if (col.ok === false)
                 return col;
             if (c === CHANNEL_TEMPERATURE)
                 temperature = col.value;
@@ -443,7 +443,7 @@ var reeflinkCodec = (function () {
     }
     function decodeUplink(bytes, fPort) {
         var bad = checkBytes(bytes);
-        if (bad && !bad.ok)
+        if (bad && bad.ok === false)
             return bad;
         if (fPort === FPORT_MEASUREMENTS)
             return decodeMeasurements(bytes);
@@ -455,14 +455,14 @@ var reeflinkCodec = (function () {
     }
     function decodeDownlink(bytes, fPort) {
         var bad = checkBytes(bytes);
-        if (bad && !bad.ok)
+        if (bad && bad.ok === false)
             return bad;
         if (fPort === FPORT_CONFIG)
             return decodeConfig(bytes);
         return decodeError("unknown_fport", "fPort " + fPort + " carries no reeflink downlink (10 config)", 0);
     }
     function framed(fPort, r) {
-        if (!r.ok)
+        if (r.ok === false)
             return r;
         return ok({ fPort: fPort, bytes: r.value });
     }
@@ -487,7 +487,7 @@ var reeflinkCodec = (function () {
     }
     function decodeUplink2(input) {
         var r = decodeUplink(input.bytes, input.fPort);
-        if (!r.ok)
+        if (r.ok === false)
             return { errors: [describe(r.error)], warnings: [] };
         var data = r.value;
         if (data.type === "measurements" && isDate(input.recvTime)) {
@@ -503,13 +503,13 @@ var reeflinkCodec = (function () {
             return { errors: ["invalid_input: data must be an object"], warnings: [] };
         var message = { type: "config", seq: data.seq, commands: data.commands };
         var r = encodeDownlink(message);
-        if (!r.ok)
+        if (r.ok === false)
             return { errors: [describe(r.error)], warnings: [] };
         return { bytes: r.value.bytes, fPort: r.value.fPort, errors: [], warnings: [] };
     }
     function decodeDownlink2(input) {
         var r = decodeDownlink(input.bytes, input.fPort);
-        if (!r.ok)
+        if (r.ok === false)
             return { errors: [describe(r.error)], warnings: [] };
         return { data: r.value, errors: [], warnings: [] };
     }

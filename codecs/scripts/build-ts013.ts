@@ -27,6 +27,7 @@ function normalizeUplink(input) { return reeflinkCodec.normalizeUplink(input); }
 export async function buildCodecJs(): Promise<string> {
   const bundled = await build({
     entryPoints: [here('../src/ts013.ts')],
+    absWorkingDir: here('..'), // source comments name files the same whatever the cwd
     bundle: true,
     write: false,
     format: 'iife',

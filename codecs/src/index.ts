@@ -12,6 +12,7 @@ export {
   decodeMeasurements,
   encodeMeasurements,
   MAX_SAMPLES_PER_FRAME,
+  MeasurementEncoder,
   RAW_MAX,
 } from './measurements.js'
 export type { StatusMessage } from './status.js'

@@ -103,13 +103,27 @@ function unzigzag(code: number): number {
   return (code & 1) === 1 ? -((code + 1) / 2) : code / 2
 }
 
+/** Number of bits of a non-negative integer below 2^31 (0 for 0), in a few comparisons. */
 function bitLength(x: number): number {
   let n = 0
-  while (x > 0) {
-    n++
-    x = Math.floor(x / 2)
+  if (x >= 65536) {
+    n += 16
+    x = x >> 16
   }
-  return n
+  if (x >= 256) {
+    n += 8
+    x = x >> 8
+  }
+  if (x >= 16) {
+    n += 4
+    x = x >> 4
+  }
+  if (x >= 4) {
+    n += 2
+    x = x >> 2
+  }
+  if (x >= 2) return n + 2
+  return n + x
 }
 
 function clampParam(p: number): number {
@@ -158,32 +172,32 @@ interface ColumnChoice {
   bits: number
 }
 
-/** Cheapest (mode, parameter, width) for the first n values of a column, and its size in bits. */
-function chooseColumn(values: number[], n: number, guide: number[] | null): ColumnChoice {
-  let best: ColumnChoice = { mode: MODE_DELTA, param: 0, width: 0, bits: -1 }
-  const histogram: number[] = []
-  for (let mode = 0; mode < MODE_COUNT; mode++) {
-    if (mode === MODE_GUIDED && guide === null) continue
-    if (mode !== MODE_DELTA && n < 2) continue
-    const param = fitParam(mode, values, n, guide)
-    for (let len = 0; len < LENGTH_CLASSES; len++) histogram[len] = 0
-    let zeros = 0
-    for (let i = 1; i < n; i++) {
-      const code = zigzag(values[i] - predict(mode, param, values, i, guide))
-      if (code === 0) zeros++
-      histogram[bitLength(code + 1)]++
-    }
-    const header =
-      REF_LENGTH_BITS + bitLength(values[0]) + MODE_BITS + WIDTH_BITS + (mode === MODE_DELTA ? 0 : PARAM_LENGTH_BITS + bitLength(zigzag(param)))
-    // Width w codes residuals whose (code + 1) has at most w bits; the rest are escaped.
-    // Width 0 codes nothing: only possible when every residual is zero.
-    if (zeros === n - 1 && (best.bits < 0 || header < best.bits)) best = { mode: mode, param: param, width: 0, bits: header }
-    let escapes = n - 1
-    for (let w = 1; w <= MAX_WIDTH; w++) {
-      escapes -= histogram[w]
-      const bits = header + (n - 1) * w + escapes * ESCAPE_BITS
-      if (best.bits < 0 || bits < best.bits) best = { mode: mode, param: param, width: w, bits: bits }
-    }
+/**
+ * Cheapest width for one mode over the first n values of a column, and the column's size in bits
+ * with it; null when the mode does not apply.
+ */
+function evaluateMode(mode: number, values: number[], n: number, guide: number[] | null, histogram: number[]): ColumnChoice | null {
+  if (mode === MODE_GUIDED && guide === null) return null
+  if (mode !== MODE_DELTA && n < 2) return null
+  const param = fitParam(mode, values, n, guide)
+  for (let len = 0; len < LENGTH_CLASSES; len++) histogram[len] = 0
+  let zeros = 0
+  for (let i = 1; i < n; i++) {
+    const code = zigzag(values[i] - predict(mode, param, values, i, guide))
+    if (code === 0) zeros++
+    histogram[bitLength(code + 1)]++
+  }
+  const header =
+    REF_LENGTH_BITS + bitLength(values[0]) + MODE_BITS + WIDTH_BITS + (mode === MODE_DELTA ? 0 : PARAM_LENGTH_BITS + bitLength(zigzag(param)))
+  // Width 0 codes nothing: only possible when every residual is zero.
+  if (zeros === n - 1) return { mode: mode, param: param, width: 0, bits: header }
+  // Width w codes residuals whose (code + 1) has at most w bits; the rest are escaped.
+  let best: ColumnChoice = { mode: mode, param: param, width: 0, bits: -1 }
+  let escapes = n - 1
+  for (let w = 1; w <= MAX_WIDTH; w++) {
+    escapes -= histogram[w]
+    const bits = header + (n - 1) * w + escapes * ESCAPE_BITS
+    if (best.bits < 0 || bits < best.bits) best = { mode: mode, param: param, width: w, bits: bits }
   }
   return best
 }
@@ -229,89 +243,192 @@ function guideFor(cols: Columns, col: number): number[] | null {
   return col > cols.temperature && cols.temperature > 0 ? cols.values[cols.temperature] : null
 }
 
-/** Size in bits of the bitstream that codes the first n samples, and the choice per column. */
-function planFrame(cols: Columns, n: number): { bits: number; choices: ColumnChoice[] } {
-  let bits = 0
-  const choices: ColumnChoice[] = []
-  for (let col = 0; col < cols.values.length; col++) {
-    const c = chooseColumn(columnValues(cols, col, n), n, guideFor(cols, col))
-    choices.push(c)
-    bits += c.bits
+function emptyLengthHistogram(): number[] {
+  const h: number[] = []
+  for (let i = 0; i < LENGTH_CLASSES; i++) h.push(0)
+  return h
+}
+
+/**
+ * Encodes a measurement frame in small steps. The DeviceScript VM stops a fiber that runs about
+ * 130 000 instructions without yielding, so the firmware calls step() and yields between calls;
+ * each step evaluates one (column, mode) pair for one candidate frame size. encodeMeasurements()
+ * runs all steps at once.
+ *
+ * The frame size is searched by doubling from one sample, then bisection, so that `consumed`
+ * samples fit the budget and `consumed + 1` do not (or `consumed` is every usable sample).
+ */
+export class MeasurementEncoder {
+  private cols: Columns
+  private result: Result<EncodedBatch> | null
+  private budgetBytes: number
+  private budgetBits: number
+  private available: number
+  private histogram: number[]
+  /** Largest size known to fit (0: none yet) and its plan. */
+  private fits: number
+  private fitsPlan: ColumnChoice[]
+  /** Smallest size known not to fit (available + 1: none yet). */
+  private tooBig: number
+  /** Size being evaluated, and how far its evaluation has got. */
+  private candidate: number
+  private col: number
+  private mode: number
+  private colBest: ColumnChoice | null
+  private plan: ColumnChoice[]
+  private planBits: number
+
+  constructor(samples: MeasurementSample[], budgetBytes: number) {
+    this.cols = { mask: 0, values: [], temperature: -1 }
+    this.result = null
+    this.budgetBytes = budgetBytes
+    this.budgetBits = (budgetBytes - MEASUREMENT_HEADER_BYTES) * 8
+    this.available = 0
+    this.histogram = emptyLengthHistogram()
+    this.fits = 0
+    this.fitsPlan = []
+    this.tooBig = 0
+    this.candidate = 1
+    this.col = 0
+    this.mode = 0
+    this.colBest = null
+    this.plan = []
+    this.planBits = 0
+    if (!isIntegerIn(budgetBytes, 1, 255)) {
+      this.result = encodeError('out_of_range', 'budgetBytes must be an integer from 1 to 255, got ' + budgetBytes, 'budgetBytes')
+    } else if (!samples || samples.length === 0) {
+      this.result = encodeError('invalid_input', 'samples is empty', 'samples')
+    } else {
+      this.collect(samples)
+    }
+    this.tooBig = this.available + 1
   }
-  return { bits: bits, choices: choices }
+
+  /** Validates the samples and lays out the columns of the longest frame they could make. */
+  private collect(samples: MeasurementSample[]): void {
+    const first = validateSample(samples[0], 0)
+    if (first.ok === false) {
+      this.result = first
+      return
+    }
+    const cols = this.cols
+    cols.mask = first.value
+    cols.values.push([])
+    const channels: number[] = []
+    for (let c = 0; c < CHANNEL_COUNT; c++) {
+      if ((cols.mask & (1 << c)) !== 0) {
+        if (c === CHANNEL_TEMPERATURE) cols.temperature = cols.values.length
+        channels.push(c)
+        cols.values.push([])
+      }
+    }
+    const limit = samples.length < MAX_SAMPLES_PER_FRAME ? samples.length : MAX_SAMPLES_PER_FRAME
+    for (let i = 0; i < limit; i++) {
+      const s = samples[i]
+      if (i > 0) {
+        const valid = validateSample(s, i)
+        if (valid.ok === false) {
+          this.result = valid
+          return
+        }
+        if (valid.value !== cols.mask) break
+      }
+      cols.values[0].push(s.ageS)
+      for (let k = 0; k < channels.length; k++) cols.values[k + 1].push(channelValue(s, channels[k]) as number)
+    }
+    this.available = cols.values[0].length
+  }
+
+  /** True once the result is ready. */
+  done(): boolean {
+    return this.result !== null
+  }
+
+  /** Does one unit of work; returns true when the result is ready. */
+  step(): boolean {
+    if (this.result !== null) return true
+    const n = this.candidate
+    const choice = evaluateMode(this.mode, columnValues(this.cols, this.col, n), n, guideFor(this.cols, this.col), this.histogram)
+    if (choice !== null && (this.colBest === null || choice.bits < this.colBest.bits)) this.colBest = choice
+    this.mode++
+    if (this.mode < MODE_COUNT) return false
+    // Column done.
+    const best = this.colBest as ColumnChoice
+    this.plan.push(best)
+    this.planBits += best.bits
+    this.mode = 0
+    this.colBest = null
+    this.col++
+    if (this.col < this.cols.values.length && this.planBits <= this.budgetBits) return false
+    // Candidate done (or already over budget).
+    this.decide(n, this.planBits <= this.budgetBits && this.col === this.cols.values.length)
+    return this.result !== null
+  }
+
+  private decide(n: number, fitsBudget: boolean): void {
+    if (fitsBudget) {
+      this.fits = n
+      this.fitsPlan = this.plan
+    } else {
+      this.tooBig = n
+    }
+    this.plan = []
+    this.planBits = 0
+    this.col = 0
+    if (this.fits === 0) {
+      // Not even one sample fits.
+      const need = MEASUREMENT_HEADER_BYTES + Math.ceil(this.oneSampleBits() / 8)
+      this.result = encodeError('budget_too_small', 'a budget of ' + this.budgetBytes + ' bytes is below the ' + need + ' bytes one sample needs', 'budgetBytes')
+      return
+    }
+    if (this.tooBig - this.fits <= 1) {
+      this.result = ok(this.write())
+      return
+    }
+    // Double while everything so far fits, then bisect.
+    if (this.tooBig > this.available) this.candidate = this.fits * 2 < this.available ? this.fits * 2 : this.available
+    else this.candidate = Math.floor((this.fits + this.tooBig) / 2)
+  }
+
+  /** Bits one sample needs: each column's reference, mode and width (for the error message). */
+  private oneSampleBits(): number {
+    let bits = 0
+    for (let col = 0; col < this.cols.values.length; col++) bits += REF_LENGTH_BITS + bitLength(this.cols.values[col][0]) + MODE_BITS + WIDTH_BITS
+    return bits
+  }
+
+  private write(): EncodedBatch {
+    const n = this.fits
+    const out = new BitWriter()
+    for (let col = 0; col < this.cols.values.length; col++) {
+      writeColumn(out, columnValues(this.cols, col, n), n, this.fitsPlan[col], guideFor(this.cols, col))
+    }
+    const body = out.finish()
+    const bytes: number[] = [(PAYLOAD_VERSION << 4) | this.cols.mask, n]
+    for (let i = 0; i < body.length; i++) bytes.push(body[i])
+    return { bytes: bytes, consumed: n }
+  }
+
+  /** The result once done() is true. */
+  output(): Result<EncodedBatch> {
+    if (this.result === null) return encodeError('invalid_input', 'encoding is not finished: call step() until it returns true', 'samples')
+    return this.result
+  }
 }
 
 /**
  * Encodes as many samples as fit in `budgetBytes`, from the start of `samples` (oldest first is
  * the firmware's convention). A frame holds samples with one channel set: it stops at the first
  * sample whose sensors differ, and at 255 samples. The result leaves no room for one more
- * sample: coding consumed + 1 samples would exceed the budget.
+ * sample: coding consumed + 1 samples would exceed the budget. (In the DeviceScript VM, use
+ * MeasurementEncoder and yield between steps.)
  */
 export function encodeMeasurements(samples: MeasurementSample[], budgetBytes: number): Result<EncodedBatch> {
-  if (!isIntegerIn(budgetBytes, 1, 255)) {
-    return encodeError('out_of_range', 'budgetBytes must be an integer from 1 to 255, got ' + budgetBytes, 'budgetBytes')
+  const encoder = new MeasurementEncoder(samples, budgetBytes)
+  while (!encoder.step()) {
+    // all steps at once
   }
-  if (!samples || samples.length === 0) return encodeError('invalid_input', 'samples is empty', 'samples')
-
-  const first = validateSample(samples[0], 0)
-  if (!first.ok) return first
-  const cols: Columns = { mask: first.value, values: [[]], temperature: -1 }
-  const channels: number[] = []
-  for (let c = 0; c < CHANNEL_COUNT; c++) {
-    if ((cols.mask & (1 << c)) !== 0) {
-      if (c === CHANNEL_TEMPERATURE) cols.temperature = cols.values.length
-      channels.push(c)
-      cols.values.push([])
-    }
-  }
-  const limit = samples.length < MAX_SAMPLES_PER_FRAME ? samples.length : MAX_SAMPLES_PER_FRAME
-  for (let i = 0; i < limit; i++) {
-    const s = samples[i]
-    if (i > 0) {
-      const valid = validateSample(s, i)
-      if (!valid.ok) return valid
-      if (valid.value !== cols.mask) break
-    }
-    cols.values[0].push(s.ageS)
-    for (let k = 0; k < channels.length; k++) cols.values[k + 1].push(channelValue(s, channels[k]) as number)
-  }
-  const available = cols.values[0].length
-
-  const budgetBits = (budgetBytes - MEASUREMENT_HEADER_BYTES) * 8
-  let plan = planFrame(cols, 1)
-  if (plan.bits > budgetBits) {
-    const need = MEASUREMENT_HEADER_BYTES + Math.ceil(plan.bits / 8)
-    return encodeError('budget_too_small', 'a budget of ' + budgetBytes + ' bytes is below the ' + need + ' bytes one sample needs', 'budgetBytes')
-  }
-  // Bisection for n such that n samples fit and n + 1 do not (or n is all there is).
-  let lo = 1
-  let hi = available
-  const full = planFrame(cols, hi)
-  if (full.bits <= budgetBits) {
-    lo = hi
-    plan = full
-  } else {
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2)
-      const p = planFrame(cols, mid)
-      if (p.bits <= budgetBits) {
-        lo = mid
-        plan = p
-      } else {
-        hi = mid
-      }
-    }
-  }
-  const consumed = lo
-
-  const out = new BitWriter()
-  for (let col = 0; col < cols.values.length; col++) {
-    writeColumn(out, columnValues(cols, col, consumed), consumed, plan.choices[col], guideFor(cols, col))
-  }
-  const body = out.finish()
-  const bytes: number[] = [(PAYLOAD_VERSION << 4) | cols.mask, consumed]
-  for (let i = 0; i < body.length; i++) bytes.push(body[i])
-  return ok({ bytes: bytes, consumed: consumed })
+  return encoder.output()
 }
 
 function writeColumn(out: BitWriter, values: number[], n: number, choice: ColumnChoice, guide: number[] | null): void {
@@ -349,7 +466,7 @@ function readLengthPrefixed(r: BitReader, lengthBits: number, maxLength: number,
 
 function readColumn(r: BitReader, n: number, max: number, what: string, guide: number[] | null): Result<number[]> {
   const ref = readLengthPrefixed(r, REF_LENGTH_BITS, REF_MAX_LENGTH, what + ' reference')
-  if (!ref.ok) return ref
+  if (ref.ok === false) return ref
   const values: number[] = [ref.value]
   if (values[0] > max) return decodeError('invalid_value', what + ': reference ' + values[0] + ' exceeds ' + max, r.byteOffset())
   if (r.remaining() < MODE_BITS) return decodeError('truncated', what + ': frame ends inside the column header', r.byteOffset())
@@ -360,7 +477,7 @@ function readColumn(r: BitReader, n: number, max: number, what: string, guide: n
   let param = 0
   if (mode !== MODE_DELTA) {
     const coded = readLengthPrefixed(r, PARAM_LENGTH_BITS, 15, what + ' mode parameter')
-    if (!coded.ok) return coded
+    if (coded.ok === false) return coded
     param = unzigzag(coded.value)
   }
   if (r.remaining() < WIDTH_BITS) return decodeError('truncated', what + ': frame ends inside the width', r.byteOffset())
@@ -399,7 +516,7 @@ export function decodeMeasurements(bytes: ByteSource): Result<MeasurementBatch> 
 
   const r = new BitReader(bytes, MEASUREMENT_HEADER_BYTES)
   const ages = readColumn(r, n, AGE_MAX_S, 'ages', null)
-  if (!ages.ok) return ages
+  if (ages.ok === false) return ages
   const samples: MeasurementSample[] = []
   // Ages are coded newest first (see columnValues).
   for (let i = n - 1; i >= 0; i--) samples.push({ ageS: ages.value[i] })
@@ -407,7 +524,7 @@ export function decodeMeasurements(bytes: ByteSource): Result<MeasurementBatch> 
   for (let c = 0; c < CHANNEL_COUNT; c++) {
     if ((mask & (1 << c)) === 0) continue
     const col = readColumn(r, n, RAW_MAX, CHANNEL_NAMES[c], temperature)
-    if (!col.ok) return col
+    if (col.ok === false) return col
     if (c === CHANNEL_TEMPERATURE) temperature = col.value
     for (let i = 0; i < n; i++) setChannelValue(samples[i], c, col.value[i])
   }

@@ -28,7 +28,7 @@ function checkBytes(bytes: ByteSource): Result<null> | null {
 /** Decodes an application uplink. Never throws, whatever the bytes. */
 export function decodeUplink(bytes: ByteSource, fPort: number): Result<Uplink> {
   const bad = checkBytes(bytes)
-  if (bad && !bad.ok) return bad
+  if (bad && bad.ok === false) return bad
   if (fPort === FPORT_MEASUREMENTS) return decodeMeasurements(bytes)
   if (fPort === FPORT_STATUS) return decodeStatus(bytes)
   if (fPort === FPORT_CONFIG_ACK) return decodeConfigAck(bytes)
@@ -38,13 +38,13 @@ export function decodeUplink(bytes: ByteSource, fPort: number): Result<Uplink> {
 /** Decodes a downlink (the firmware's side). Never throws. */
 export function decodeDownlink(bytes: ByteSource, fPort: number): Result<Downlink> {
   const bad = checkBytes(bytes)
-  if (bad && !bad.ok) return bad
+  if (bad && bad.ok === false) return bad
   if (fPort === FPORT_CONFIG) return decodeConfig(bytes)
   return decodeError('unknown_fport', 'fPort ' + fPort + ' carries no reeflink downlink (10 config)', 0)
 }
 
 function framed(fPort: number, r: Result<number[]>): Result<Frame> {
-  if (!r.ok) return r
+  if (r.ok === false) return r
   return ok({ fPort: fPort, bytes: r.value })
 }
 
@@ -56,7 +56,7 @@ export function encodeUplink(m: Uplink): Result<Frame> {
   if (m === null || typeof m !== 'object') return encodeError('invalid_input', 'message must be an object', 'message')
   if (m.type === 'measurements') {
     const r = encodeMeasurements(m.samples, 242)
-    if (!r.ok) return r
+    if (r.ok === false) return r
     if (r.value.consumed !== m.samples.length) {
       return encodeError('invalid_input', 'only ' + r.value.consumed + ' of ' + m.samples.length + ' samples fit in one frame', 'samples')
     }

@@ -75,7 +75,7 @@ export function encodeStatus(s: StatusMessage): Result<number[]> {
   ]
   for (let i = 0; i < ints.length; i++) {
     const c = checkInt(ints[i][0], ints[i][1], ints[i][2], ints[i][3], ints[i][4])
-    if (!c.ok) return c
+    if (c.ok === false) return c
   }
   const snrQuarters = s.lastSnrDb * 4
   if (!isIntegerIn(snrQuarters, -128, 127)) {

@@ -45,7 +45,7 @@ function isDate(d: any): boolean {
  */
 export function decodeUplink(input: UplinkInput): DecodedOutput {
   const r = decodeUplinkBytes(input.bytes, input.fPort)
-  if (!r.ok) return { errors: [describe(r.error)], warnings: [] }
+  if (r.ok === false) return { errors: [describe(r.error)], warnings: [] }
   const data: any = r.value
   if (data.type === 'measurements' && isDate(input.recvTime)) {
     const t0 = (input.recvTime as Date).getTime()
@@ -60,13 +60,13 @@ export function encodeDownlink(input: DownlinkInput): EncodedOutput {
   if (data === null || typeof data !== 'object') return { errors: ['invalid_input: data must be an object'], warnings: [] }
   const message = { type: 'config' as const, seq: data.seq, commands: data.commands }
   const r = encodeDownlinkMessage(message)
-  if (!r.ok) return { errors: [describe(r.error)], warnings: [] }
+  if (r.ok === false) return { errors: [describe(r.error)], warnings: [] }
   return { bytes: r.value.bytes, fPort: r.value.fPort, errors: [], warnings: [] }
 }
 
 export function decodeDownlink(input: UplinkInput): DecodedOutput {
   const r = decodeDownlinkBytes(input.bytes, input.fPort)
-  if (!r.ok) return { errors: [describe(r.error)], warnings: [] }
+  if (r.ok === false) return { errors: [describe(r.error)], warnings: [] }
   return { data: r.value, errors: [], warnings: [] }
 }
 
