@@ -1,0 +1,2 @@
+export * from './devs.ts';
+export * from './boards.ts';
