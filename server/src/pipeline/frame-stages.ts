@@ -1,0 +1,158 @@
+// The stages after the LoRaWAN layer, for one accepted frame: decode (codecs) → timestamps →
+// calibrate → derive → QC → rows to store. Pure except for the QC state they advance; the
+// writer stores what they return in the batch's transaction.
+import { decodeUplink, type ConfigAck, type MeasurementSample, type StatusMessage } from '@reeflink/codecs'
+import { calibrateCtdSample, deriveCtd, type CalibratedCtdSample } from '../science/index.js'
+import type { GatewayReception, UplinkSourceKind } from '../ingest/types.js'
+import { packQcFlags, type QcFlags } from '../store/qc-flags.js'
+import type { QcContext } from './qc-context.js'
+import type { DeviceInfo, FleetRegistry } from './registry.js'
+
+/** A frame the LoRaWAN layer (or the network server) accepted for a known device. */
+export interface AcceptedFrame {
+  device: DeviceInfo
+  session: number
+  fCnt: number
+  fPort: number
+  /** Decrypted application payload. */
+  payload: Buffer
+  /** Server clock at arrival, epoch ms. */
+  receivedAtMs: number
+  receptions: GatewayReception[]
+  source: UplinkSourceKind
+  phyPayload: Buffer | null
+  dedupId: string | null
+  /** Network server's receive time (ISO), when it gave one. */
+  networkTime?: string
+}
+
+export interface ObservationRow {
+  datastreamId: number
+  time: number
+  result: number | null
+  raw: number | null
+  qc: number | null
+  ageS: number
+  calibrationId: number | null
+}
+
+export interface QcRevision {
+  datastreamId: number
+  time: number
+  qc: number
+}
+
+export interface FrameOutcome {
+  /** The time ages count back from: the gateway's receive time, else the network's, else ours. */
+  baseTimeMs: number
+  decoded: unknown
+  codecError: string | null
+  observations: ObservationRow[]
+  revisions: QcRevision[]
+  status: StatusMessage | null
+  configAck: ConfigAck | null
+  /** Calibration or derivation problems, per sample (kept with the uplink, not fatal). */
+  problems: string[]
+}
+
+/**
+ * The receive time to count sample ages back from. A gateway with GPS reports the time of
+ * reception (rxpk.time); replays through the simulator report virtual time the same way, so
+ * the server needs no replay mode.
+ */
+export function baseTime(frame: AcceptedFrame): number {
+  for (const r of frame.receptions) {
+    if (r.time) {
+      const t = Date.parse(r.time)
+      if (Number.isFinite(t)) return t
+    }
+  }
+  if (frame.networkTime) {
+    const t = Date.parse(frame.networkTime)
+    if (Number.isFinite(t)) return t
+  }
+  return frame.receivedAtMs
+}
+
+const QC_NAMES: Record<string, keyof QcFlags> = {
+  grossRange: 'gross_range',
+  climatology: 'climatology',
+  spike: 'spike',
+  rateOfChange: 'rate_of_change',
+  flatLine: 'flat_line',
+}
+
+function packFlags(flags: Record<string, number>, aggregate: number): number {
+  const out: QcFlags = { aggregate }
+  for (const [k, v] of Object.entries(flags)) if (QC_NAMES[k] && v !== undefined) out[QC_NAMES[k]] = v
+  return packQcFlags(out)
+}
+
+export function processFrame(frame: AcceptedFrame, registry: FleetRegistry, qc: QcContext): FrameOutcome {
+  const base = baseTime(frame)
+  const out: FrameOutcome = { baseTimeMs: base, decoded: null, codecError: null, observations: [], revisions: [], status: null, configAck: null, problems: [] }
+  const decoded = decodeUplink(frame.payload, frame.fPort)
+  if (decoded.ok === false) {
+    // A codec failure is data: the frame is kept with the error and ingest goes on.
+    out.codecError = `${decoded.error.code}: ${decoded.error.message} (byte ${decoded.error.offset})`
+    return out
+  }
+  out.decoded = decoded.value
+  const message = decoded.value
+  if (message.type === 'measurements') {
+    for (const sample of message.samples) measurementRows(frame.device, sample, base, registry, qc, out)
+  } else if (message.type === 'status') {
+    out.status = message
+    const ds = frame.device.datastreams.BATT
+    if (ds !== undefined) out.observations.push({ datastreamId: ds, time: base, result: message.batteryMv / 1000, raw: message.batteryMv, qc: null, ageS: 0, calibrationId: null })
+  } else {
+    out.configAck = message
+  }
+  return out
+}
+
+function measurementRows(device: DeviceInfo, s: MeasurementSample, base: number, registry: FleetRegistry, qc: QcContext, out: FrameOutcome): void {
+  const time = base - s.ageS * 1000
+  const calibrated: CalibratedCtdSample = calibrateCtdSample(
+    { time, temperature: s.temperatureRaw, pressure: s.pressureRaw, conductivity: s.conductivityRaw },
+    device.sensors,
+    registry.calibrations,
+    device.nominalDepthM === null ? {} : { nominalPressure_dbar: device.nominalDepthM },
+  )
+  for (const e of calibrated.errors) out.problems.push(`${new Date(time).toISOString()} ${e.code} ${e.record} ${e.field}: ${e.message}`)
+  const derived = deriveCtd(calibrated, {
+    latitude_deg: device.latitude ?? 0,
+    ...(device.nominalDepthM === null ? {} : { nominalPressure_dbar: device.nominalDepthM, nominalDepth_m: device.nominalDepthM }),
+  })
+  for (const e of derived.errors) out.problems.push(`${new Date(time).toISOString()} ${e.code} ${e.field}: ${e.message}`)
+
+  const depth = derived.depth_m ?? device.nominalDepthM
+  const add = (quantity: string, raw: number | undefined, value: number | undefined, recordKey: string | undefined) => {
+    const ds = device.datastreams[quantity]
+    if (ds === undefined || (raw === undefined && value === undefined)) return
+    const result = value ?? null
+    let packed: number | null = null
+    const runner = registry.qcFor(ds)
+    if (runner) {
+      const step = qc.step(ds, runner, { time, value: result, depth_m: depth })
+      if (step) {
+        packed = packFlags(step.result.flags as unknown as Record<string, number>, step.result.aggregate)
+        for (const r of step.revisions) out.revisions.push({ datastreamId: ds, time: r.time, qc: packFlags(r.flags as unknown as Record<string, number>, r.aggregate) })
+      }
+    }
+    out.observations.push({
+      datastreamId: ds,
+      time,
+      result,
+      raw: raw ?? null,
+      qc: packed,
+      ageS: s.ageS,
+      calibrationId: recordKey ? registry.calibrationRowId(recordKey) : null,
+    })
+  }
+  add('TEMP', s.temperatureRaw, calibrated.temperature_degC?.value, calibrated.temperature_degC?.calibrationId)
+  add('CNDC', s.conductivityRaw, calibrated.conductivity_S_m?.value, calibrated.conductivity_S_m?.calibrationId)
+  add('PRES', s.pressureRaw, calibrated.pressure_dbar?.value, calibrated.pressure_dbar?.calibrationId)
+  add('PSAL', undefined, derived.practicalSalinity, undefined)
+  add('DEPTH', undefined, derived.depth_m, undefined)
+}
