@@ -15,6 +15,8 @@ export type LorawanRejectionCode =
   | 'join_request'
   /** The device session itself is unusable (key not 16 bytes, bad DevAddr or counter). */
   | 'invalid_session'
+  /** processDataFrame options are out of range (a configuration error). */
+  | 'invalid_options'
   /** The frame's DevAddr is not the session's. */
   | 'devaddr_mismatch'
   /** The MIC does not verify with the session's NwkSKey at any allowed frame counter. */

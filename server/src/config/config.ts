@@ -1,0 +1,211 @@
+// Configuration of `reeflink serve` and the other commands: embedded defaults, then a file
+// (--config, YAML or JSON), then REEFLINK_* environment variables, then command-line flags.
+// Validated with a JSON Schema; errors name the source and the field.
+import { Ajv } from 'ajv'
+import { readFileSync } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+
+export interface ReeflinkConfig {
+  /** Where the database and other state live. */
+  dataDir: string
+  /** SQLite file; default <dataDir>/reeflink.db. */
+  database: string
+  /** Address the HTTP, MQTT and UDP listeners bind to. Loopback by default: set 0.0.0.0 to accept gateways and clients from the network. */
+  host: string
+  http: { port: number; publicUrl: string | null; bodyLimitBytes: number }
+  mqtt: {
+    /** Run the embedded broker (aedes). */
+    embedded: boolean
+    port: number
+    /** External broker to subscribe to (ChirpStack / The Things Stack integrations), e.g. mqtts://eu1.cloud.thethings.network:8883 */
+    url: string | null
+    username: string | null
+    password: string | null
+    maxMessageBytes: number
+  }
+  udp: { enabled: boolean; port: number }
+  ingest: { maxBatch: number; synchronous: 'full' | 'normal'; dedupWindowMs: number }
+  webhooks: { secret: string | null }
+  auth: { adminKey: string | null }
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean | null }
+}
+
+export const DEFAULTS: ReeflinkConfig = {
+  dataDir: './data',
+  database: '',
+  host: '127.0.0.1',
+  http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576 },
+  mqtt: { embedded: true, port: 1883, url: null, username: null, password: null, maxMessageBytes: 65536 },
+  udp: { enabled: true, port: 1700 },
+  ingest: { maxBatch: 5000, synchronous: 'full', dedupWindowMs: 200 },
+  webhooks: { secret: null },
+  auth: { adminKey: null },
+  log: { level: 'info', pretty: null },
+}
+
+const port = { type: 'integer', minimum: 0, maximum: 65535 }
+const nullableString = { type: ['string', 'null'] }
+const schema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    dataDir: { type: 'string', minLength: 1 },
+    database: { type: 'string' },
+    host: { type: 'string', minLength: 1 },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { port, publicUrl: nullableString, bodyLimitBytes: { type: 'integer', minimum: 1024 } },
+    },
+    mqtt: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        embedded: { type: 'boolean' },
+        port,
+        url: nullableString,
+        username: nullableString,
+        password: nullableString,
+        maxMessageBytes: { type: 'integer', minimum: 256 },
+      },
+    },
+    udp: { type: 'object', additionalProperties: false, properties: { enabled: { type: 'boolean' }, port } },
+    ingest: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxBatch: { type: 'integer', minimum: 1, maximum: 100000 },
+        synchronous: { enum: ['full', 'normal'] },
+        dedupWindowMs: { type: 'integer', minimum: 0, maximum: 10000 },
+      },
+    },
+    webhooks: { type: 'object', additionalProperties: false, properties: { secret: nullableString } },
+    auth: { type: 'object', additionalProperties: false, properties: { adminKey: nullableString } },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, pretty: { type: ['boolean', 'null'] } },
+    },
+  },
+}
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema)
+
+/** Environment variable → config path and type. Documented in docs/configuration.md. */
+export const ENVIRONMENT: Record<string, { path: string; type: 'string' | 'integer' | 'boolean' }> = {
+  REEFLINK_DATA_DIR: { path: 'dataDir', type: 'string' },
+  REEFLINK_DATABASE: { path: 'database', type: 'string' },
+  REEFLINK_HOST: { path: 'host', type: 'string' },
+  REEFLINK_HTTP_PORT: { path: 'http.port', type: 'integer' },
+  REEFLINK_PUBLIC_URL: { path: 'http.publicUrl', type: 'string' },
+  REEFLINK_MQTT_EMBEDDED: { path: 'mqtt.embedded', type: 'boolean' },
+  REEFLINK_MQTT_PORT: { path: 'mqtt.port', type: 'integer' },
+  REEFLINK_MQTT_URL: { path: 'mqtt.url', type: 'string' },
+  REEFLINK_MQTT_USERNAME: { path: 'mqtt.username', type: 'string' },
+  REEFLINK_MQTT_PASSWORD: { path: 'mqtt.password', type: 'string' },
+  REEFLINK_UDP_ENABLED: { path: 'udp.enabled', type: 'boolean' },
+  REEFLINK_UDP_PORT: { path: 'udp.port', type: 'integer' },
+  REEFLINK_SYNCHRONOUS: { path: 'ingest.synchronous', type: 'string' },
+  REEFLINK_WEBHOOK_SECRET: { path: 'webhooks.secret', type: 'string' },
+  REEFLINK_ADMIN_KEY: { path: 'auth.adminKey', type: 'string' },
+  REEFLINK_LOG_LEVEL: { path: 'log.level', type: 'string' },
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+type Layer = Record<string, unknown>
+
+function setPath(target: Layer, path: string, value: unknown): void {
+  const parts = path.split('.')
+  let o = target
+  for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Layer
+  o[parts[parts.length - 1]] = value
+}
+
+function merge(base: Layer, over: Layer): Layer {
+  const out: Layer = { ...base }
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && base[k] && typeof base[k] === 'object' ? merge(base[k] as Layer, v as Layer) : v
+  }
+  return out
+}
+
+function convert(name: string, raw: string, type: 'string' | 'integer' | 'boolean', problems: string[]): unknown {
+  if (type === 'string') return raw
+  if (type === 'integer') {
+    if (!/^-?\d+$/.test(raw.trim())) problems.push(`${name}: "${raw}" is not an integer`)
+    return Number(raw)
+  }
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  problems.push(`${name}: "${raw}" is not a boolean (true/false)`)
+  return raw
+}
+
+function readConfigFile(path: string): Layer {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new ConfigError([`--config ${path}: ${(e as Error).message}`])
+  }
+  try {
+    const doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the top level must be a mapping')
+    return doc as Layer
+  } catch (e) {
+    throw new ConfigError([`--config ${path}: ${(e as Error).message}`])
+  }
+}
+
+function check(layer: Layer, source: string): string[] {
+  if (validate(layer)) return []
+  return (validate.errors ?? []).map((e) => {
+    const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.')
+    const extra = e.keyword === 'additionalProperties' ? ` ${(e.params as { additionalProperty: string }).additionalProperty}: unknown setting` : ''
+    return `${source}${field ? ` ${field}` : ''}:${extra || ` ${e.message}`}`
+  })
+}
+
+/**
+ * Resolves the configuration. `flags` are already in config shape (the CLI maps its options to
+ * paths). Secrets in the result must never be logged: use redactConfig() for display.
+ */
+export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; flags?: Layer; cwd?: string } = {}): ReeflinkConfig {
+  const problems: string[] = []
+  const layers: [string, Layer][] = []
+  if (options.file) layers.push([`--config ${options.file}`, readConfigFile(options.file)])
+  const envLayer: Layer = {}
+  for (const [name, spec] of Object.entries(ENVIRONMENT)) {
+    const raw = (options.env ?? process.env)[name]
+    if (raw !== undefined && raw !== '') setPath(envLayer, spec.path, convert(name, raw, spec.type, problems))
+  }
+  layers.push(['environment', envLayer])
+  if (options.flags) layers.push(['command line', options.flags])
+  let merged: Layer = DEFAULTS as unknown as Layer
+  for (const [source, layer] of layers) {
+    problems.push(...check(layer, source))
+    merged = merge(merged, layer)
+  }
+  if (problems.length) throw new ConfigError(problems)
+  const config = merged as unknown as ReeflinkConfig
+  const cwd = options.cwd ?? process.cwd()
+  config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir)
+  config.database = config.database ? (isAbsolute(config.database) ? config.database : resolve(cwd, config.database)) : join(config.dataDir, 'reeflink.db')
+  return config
+}
+
+/** The configuration with secrets replaced, for logs and `reeflink doctor`. */
+export function redactConfig(c: ReeflinkConfig): ReeflinkConfig {
+  const hide = (v: string | null) => (v ? '(set)' : null)
+  return {
+    ...c,
+    mqtt: { ...c.mqtt, password: hide(c.mqtt.password) },
+    webhooks: { secret: hide(c.webhooks.secret) },
+    auth: { adminKey: hide(c.auth.adminKey) },
+  }
+}

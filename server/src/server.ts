@@ -1,0 +1,111 @@
+// `reeflink serve`: assembles the running server in a visible order — store, fleet registry,
+// ingest pipeline, MQTT broker, HTTP app, gateway listeners — and takes it down in reverse,
+// finishing the ingest batch in flight before the database closes.
+import { Aedes } from 'aedes'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { createServer, type Server } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import type { ReeflinkConfig } from './config/config.js'
+import { EntityEvents } from './events.js'
+import { IngestService } from './pipeline/ingest-service.js'
+import { FleetRegistry } from './pipeline/registry.js'
+import { openDatabase, schemaVersion, type Db } from './store/database.js'
+
+export interface RunningServer {
+  db: Db
+  ingest: IngestService
+  events: EntityEvents
+  broker: Aedes | null
+  http: FastifyInstance
+  urls: { http: string; mqtt: string | null; udp: string | null }
+  ports: { http: number; mqtt: number | null; udp: number | null }
+  close(): Promise<void>
+}
+
+function listenTcp(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+export async function startServer(config: ReeflinkConfig, log: Logger): Promise<RunningServer> {
+  const closers: (() => Promise<void> | void)[] = []
+  const closeAll = async () => {
+    for (const c of closers.reverse()) {
+      try {
+        await c()
+      } catch (e) {
+        log.error({ err: e }, 'error while shutting down')
+      }
+    }
+  }
+  try {
+    // 1. Store and pipeline.
+    const db = openDatabase(config.database, { synchronous: config.ingest.synchronous })
+    closers.push(() => {
+      db.close()
+    })
+    log.info({ database: config.database, schema: schemaVersion(db) }, 'store open')
+    const registry = new FleetRegistry(db)
+    const events = new EntityEvents()
+    const ingest = new IngestService(db, registry, {
+      events,
+      maxBatch: config.ingest.maxBatch,
+      onError: (err) => log.error({ err }, 'ingest batch failed: nothing of it was stored or acknowledged'),
+    })
+    closers.push(() => ingest.close())
+
+    // 2. MQTT broker (embedded by default, so that `reeflink serve` needs nothing else).
+    let broker: Aedes | null = null
+    let mqttPort: number | null = null
+    if (config.mqtt.embedded) {
+      broker = await Aedes.createBroker()
+      const b = broker
+      const tcp = createServer(b.handle)
+      mqttPort = await listenTcp(tcp, config.mqtt.port, config.host)
+      closers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            b.close(() => tcp.close(() => resolve()))
+          }),
+      )
+      log.info({ port: mqttPort }, 'embedded MQTT broker listening')
+    }
+
+    // 3. HTTP.
+    const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger, bodyLimit: config.http.bodyLimitBytes, trustProxy: true })
+    http.get('/health', async () => ({ status: 'ok', database: db.open ? 'open' : 'closed', broker: broker ? 'embedded' : 'none' }))
+    await http.listen({ port: config.http.port, host: config.host })
+    const httpPort = (http.server.address() as AddressInfo).port
+    closers.push(() => http.close())
+
+    const urls = {
+      http: `http://${hostForUrl(config.host)}:${httpPort}`,
+      mqtt: mqttPort === null ? null : `mqtt://${hostForUrl(config.host)}:${mqttPort}`,
+      udp: null,
+    }
+    return {
+      db,
+      ingest,
+      events,
+      broker,
+      http,
+      urls,
+      ports: { http: httpPort, mqtt: mqttPort, udp: null },
+      close: closeAll,
+    }
+  } catch (e) {
+    await closeAll()
+    throw e
+  }
+}
