@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config.js'
 import { StoreError } from '../store/database.js'
 import { devicesCommand } from './commands/devices.js'
 import { provisionCommand } from './commands/provision.js'
+import { reprocessCommand } from './commands/reprocess.js'
 import { serveCommand } from './commands/serve.js'
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   serveCommand(program)
   provisionCommand(program)
   devicesCommand(program)
+  reprocessCommand(program)
   return program
 }
 

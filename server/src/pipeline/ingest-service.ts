@@ -90,7 +90,11 @@ export class IngestService implements UplinkSink {
     this.pendingFrames = 0
     if (batch.length === 0) return
     try {
-      this.registry.refresh()
+      if (this.registry.refresh()) {
+        // Another process changed the fleet or reprocessed history: state cached here is stale.
+        this.qc.reset()
+        this.sessions.reset()
+      }
       this.db.transaction(() => {
         for (const p of batch) for (const up of p.uplinks) this.handle(up)
         this.writer.finish()

@@ -52,12 +52,16 @@ export class FleetRegistry {
 
   constructor(private readonly db: Db) {}
 
-  /** Reloads everything if the store changed under us; cheap when it did not. */
-  refresh(force = false): void {
+  /**
+   * Reloads everything if another connection changed the store (provisioning, reprocessing);
+   * cheap when it did not. Returns true when it reloaded.
+   */
+  refresh(force = false): boolean {
     const version = this.db.pragma('data_version', { simple: true }) as number
-    if (!force && version === this.dataVersion) return
+    if (!force && version === this.dataVersion) return false
     this.dataVersion = version
     this.load()
+    return true
   }
 
   /** Our own writes to fleet tables (e.g. provisioning in-process) must call this. */
