@@ -111,6 +111,21 @@ export function processFrame(frame: AcceptedFrame, registry: FleetRegistry, qc: 
   return out
 }
 
+/**
+ * Applies a revised QC flag: in place when the sample is in this frame (most are: each sample
+ * settles its predecessor's spike flag), else as an update of an already stored observation.
+ */
+function reviseFlags(out: FrameOutcome, datastreamId: number, time: number, qc: number): void {
+  for (let i = out.observations.length - 1; i >= 0; i--) {
+    const o = out.observations[i]
+    if (o.datastreamId === datastreamId && o.time === time) {
+      o.qc = qc
+      return
+    }
+  }
+  out.revisions.push({ datastreamId, time, qc })
+}
+
 function measurementRows(device: DeviceInfo, s: MeasurementSample, base: number, registry: FleetRegistry, qc: QcContext, out: FrameOutcome): void {
   const time = base - s.ageS * 1000
   const calibrated: CalibratedCtdSample = calibrateCtdSample(
@@ -137,7 +152,7 @@ function measurementRows(device: DeviceInfo, s: MeasurementSample, base: number,
       const step = qc.step(ds, runner, { time, value: result, depth_m: depth })
       if (step) {
         packed = packFlags(step.result.flags as unknown as Record<string, number>, step.result.aggregate)
-        for (const r of step.revisions) out.revisions.push({ datastreamId: ds, time: r.time, qc: packFlags(r.flags as unknown as Record<string, number>, r.aggregate) })
+        for (const r of step.revisions) reviseFlags(out, ds, r.time, packFlags(r.flags as unknown as Record<string, number>, r.aggregate))
       }
     }
     out.observations.push({
