@@ -2,9 +2,9 @@
 // calibrate → derive → QC → rows to store. Pure except for the QC state they advance; the
 // writer stores what they return in the batch's transaction.
 import { decodeUplink, type ConfigAck, type MeasurementSample, type StatusMessage } from '@reeflink/codecs'
-import { calibrateCtdSample, deriveCtd, type CalibratedCtdSample } from '../science/index.js'
+import { calibrateCtdSample, deriveCtd, type CalibratedCtdSample, type QcTestFlags } from '../science/index.js'
 import type { GatewayReception, UplinkSourceKind } from '../ingest/types.js'
-import { packQcFlags, type QcFlags } from '../store/qc-flags.js'
+import { packQcFlags } from '../store/qc-flags.js'
 import type { QcContext } from './qc-context.js'
 import type { DeviceInfo, FleetRegistry } from './registry.js'
 
@@ -74,18 +74,16 @@ export function baseTime(frame: AcceptedFrame): number {
   return frame.receivedAtMs
 }
 
-const QC_NAMES: Record<string, keyof QcFlags> = {
-  grossRange: 'gross_range',
-  climatology: 'climatology',
-  spike: 'spike',
-  rateOfChange: 'rate_of_change',
-  flatLine: 'flat_line',
-}
-
-function packFlags(flags: Record<string, number>, aggregate: number): number {
-  const out: QcFlags = { aggregate }
-  for (const [k, v] of Object.entries(flags)) if (QC_NAMES[k] && v !== undefined) out[QC_NAMES[k]] = v
-  return packQcFlags(out)
+/** Packs the science module's QC flags (a hot path: one call per observation). */
+function packFlags(flags: QcTestFlags, aggregate: number): number {
+  return packQcFlags({
+    aggregate,
+    gross_range: flags.grossRange,
+    climatology: flags.climatology,
+    spike: flags.spike,
+    rate_of_change: flags.rateOfChange,
+    flat_line: flags.flatLine,
+  })
 }
 
 export function processFrame(frame: AcceptedFrame, registry: FleetRegistry, qc: QcContext): FrameOutcome {
@@ -151,8 +149,8 @@ function measurementRows(device: DeviceInfo, s: MeasurementSample, base: number,
     if (runner) {
       const step = qc.step(ds, runner, { time, value: result, depth_m: depth })
       if (step) {
-        packed = packFlags(step.result.flags as unknown as Record<string, number>, step.result.aggregate)
-        for (const r of step.revisions) reviseFlags(out, ds, r.time, packFlags(r.flags as unknown as Record<string, number>, r.aggregate))
+        packed = packFlags(step.result.flags, step.result.aggregate)
+        for (const r of step.revisions) reviseFlags(out, ds, r.time, packFlags(r.flags, r.aggregate))
       }
     }
     out.observations.push({

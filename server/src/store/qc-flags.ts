@@ -12,11 +12,12 @@ const ALL_PASS = 0x111111
 
 export function packQcFlags(flags: QcFlags): number {
   let packed = 0
-  QC_TESTS.forEach((name, i) => {
-    const f = flags[name] ?? 0
-    if (!Number.isInteger(f) || f < 0 || f > 15) throw new RangeError(`QC flag ${name} must be 0..15, got ${f}`)
+  for (let i = 0; i < QC_TESTS.length; i++) {
+    const f = flags[QC_TESTS[i]]
+    if (f === undefined) continue
+    if (!(f >= 0 && f <= 15 && (f | 0) === f)) throw new RangeError(`QC flag ${QC_TESTS[i]} must be 0..15, got ${f}`)
     packed |= f << (4 * i)
-  })
+  }
   return packed ^ ALL_PASS
 }
 
