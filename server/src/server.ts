@@ -9,6 +9,8 @@ import type { Logger } from 'pino'
 import type { ReeflinkConfig } from './config/config.js'
 import { EntityEvents } from './events.js'
 import { IngestService } from './pipeline/ingest-service.js'
+import { LorawanStage } from './pipeline/lorawan-stage.js'
+import { staPlugin } from './sta/index.js'
 import { FleetRegistry } from './pipeline/registry.js'
 import { openDatabase, schemaVersion, type Db } from './store/database.js'
 
@@ -60,6 +62,7 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     const events = new EntityEvents()
     const ingest = new IngestService(db, registry, {
       events,
+      phy: new LorawanStage({ dedupWindowMs: config.ingest.dedupWindowMs }),
       maxBatch: config.ingest.maxBatch,
       onError: (err) => log.error({ err }, 'ingest batch failed: nothing of it was stored or acknowledged'),
     })
@@ -85,6 +88,8 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     // 3. HTTP.
     const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger, bodyLimit: config.http.bodyLimitBytes, trustProxy: true })
     http.get('/health', async () => ({ status: 'ok', database: db.open ? 'open' : 'closed', broker: broker ? 'embedded' : 'none' }))
+    await http.register(staPlugin, { prefix: '/v1.1', db, events })
+    await http.register(staPlugin, { prefix: '/v1.0', db, events })
     await http.listen({ port: config.http.port, host: config.host })
     const httpPort = (http.server.address() as AddressInfo).port
     closers.push(() => http.close())

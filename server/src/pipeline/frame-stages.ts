@@ -24,6 +24,8 @@ export interface AcceptedFrame {
   dedupId: string | null
   /** Network server's receive time (ISO), when it gave one. */
   networkTime?: string
+  /** MAC commands the device sent (FOpts or FPort 0), kept with the uplink. */
+  macCommands?: unknown[]
 }
 
 export interface ObservationRow {
@@ -89,13 +91,18 @@ function packFlags(flags: QcTestFlags, aggregate: number): number {
 export function processFrame(frame: AcceptedFrame, registry: FleetRegistry, qc: QcContext): FrameOutcome {
   const base = baseTime(frame)
   const out: FrameOutcome = { baseTimeMs: base, decoded: null, codecError: null, observations: [], revisions: [], status: null, configAck: null, problems: [] }
+  if (frame.fPort === 0) {
+    // No application data: MAC commands only (decrypted with the NwkSKey by the LoRaWAN layer).
+    out.decoded = { type: 'mac', commands: frame.macCommands ?? [] }
+    return out
+  }
   const decoded = decodeUplink(frame.payload, frame.fPort)
   if (decoded.ok === false) {
     // A codec failure is data: the frame is kept with the error and ingest goes on.
     out.codecError = `${decoded.error.code}: ${decoded.error.message} (byte ${decoded.error.offset})`
     return out
   }
-  out.decoded = decoded.value
+  out.decoded = frame.macCommands ? { ...decoded.value, macCommands: frame.macCommands } : decoded.value
   const message = decoded.value
   if (message.type === 'measurements') {
     for (const sample of message.samples) measurementRows(frame.device, sample, base, registry, qc, out)

@@ -23,6 +23,10 @@ export type PhyResult =
 /** The LoRaWAN layer for raw frames (MIC, 32-bit counter, decryption, multi-gateway dedup). */
 export interface PhyProcessor {
   process(up: PhyUplink, ctx: { registry: FleetRegistry; sessions: SessionTracker; writer: BatchWriter }): PhyResult
+  /** The accepted frame with this dedup id was stored as this uplink (copies will join it). */
+  stored?(dedupId: string, uplinkId: number): void
+  /** A batch failed: forget what was learnt during it. */
+  reset?(): void
 }
 
 export interface IngestCounts {
@@ -104,6 +108,7 @@ export class IngestService implements UplinkSink {
       // Nothing of the batch is stored: forget in-memory state that ran ahead, refuse the acks.
       this.qc.reset()
       this.sessions.reset()
+      this.options.phy?.reset?.()
       this.writer.takeChanges()
       const err = e instanceof Error ? e : new Error(String(e))
       this.options.onError?.(err)
@@ -167,7 +172,8 @@ export class IngestService implements UplinkSink {
 
   private store(frame: AcceptedFrame): void {
     const outcome = processFrame(frame, this.registry, this.qc)
-    this.writer.write(frame, outcome)
+    const uplinkId = this.writer.write(frame, outcome)
+    if (frame.dedupId) this.options.phy?.stored?.(frame.dedupId, uplinkId)
     this.sessions.accepted(frame.device.id, frame.session, frame.fCnt)
     this.counts.accepted++
     this.counts.observations += outcome.observations.length

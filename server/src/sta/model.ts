@@ -275,7 +275,16 @@ export const ENTITIES: EntityDef[] = [
         notNull: true,
         column: 'phenomenon_time',
       },
-      { name: 'result', kind: 'result', read: ['{a}.result', '{a}d.result_json'], filter: ['COALESCE({a}.result, {a}d.result_json)'], type: 'json' },
+      {
+        name: 'result',
+        kind: 'result',
+        read: ['{a}.result', '{a}d.result_json'],
+        filter: [
+          // A JSON result (MultiDatastream arrays, objects) never compares as a scalar.
+          "COALESCE({a}.result, iif(json_type({a}d.result_json) IN ('array', 'object'), NULL, json_extract({a}d.result_json, '$')))",
+        ],
+        type: 'json',
+      },
       { name: 'resultTime', kind: 'time', read: [OBS_RESULT_TIME], filter: [OBS_RESULT_TIME], type: 'datetime' },
       { name: 'resultQuality', kind: 'qc', read: ['{a}.qc'], filter: ['sta_qc({a}.qc)'], type: 'json', deep: true },
       interval('validTime', '{a}d.valid_time_start', '{a}d.valid_time_end'),

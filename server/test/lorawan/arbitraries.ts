@@ -13,7 +13,12 @@ export const frameSpec: fc.Arbitrary<FrameSpec> = fc
     adr: fc.boolean(),
     adrAckReq: fc.boolean(),
     ack: fc.boolean(),
-    fPort: fc.option(fc.nat({ max: 255 }), { nil: null, freq: 8 }),
+    // FPort 0 (MAC commands, NwkSKey) and no FPort at all get a fair share
+    fPort: fc.oneof(
+      { weight: 1, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.constant(null) },
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 255 }) },
+    ),
     fOptsLength: fc.nat({ max: 15 }),
     nwkSKey: key,
     appSKey: key,
@@ -22,7 +27,7 @@ export const frameSpec: fc.Arbitrary<FrameSpec> = fc
     const fOptsLength = s.fPort === 0 ? 0 : s.fOptsLength
     return fc.record({
       fOpts: fc.uint8Array({ minLength: fOptsLength, maxLength: fOptsLength }).map((b) => Buffer.from(b)),
-      payload: fc.uint8Array({ maxLength: s.fPort === null ? 0 : 242 - fOptsLength }).map((b) => Buffer.from(b)),
+      payload: fc.uint8Array({ maxLength: s.fPort === null ? 0 : 242 - fOptsLength, size: 'max' }).map((b) => Buffer.from(b)),
     }).map(({ fOpts, payload }) => {
       const { fOptsLength: _, ...rest } = s
       return { ...rest, fOpts, payload }

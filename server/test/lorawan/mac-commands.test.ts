@@ -76,7 +76,7 @@ const knownCommand = fc
 describe('MAC command parsing properties', () => {
   it('never throws, and the commands account for every input byte', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 242 }), (bytes) => {
+      fc.property(fc.uint8Array({ maxLength: 242, size: 'max' }), (bytes) => {
         const commands = parseUplinkMacCommands(Buffer.from(bytes))
         const consumed = commands.reduce((n, c) => n + (c.name === 'Unparsed' ? c.raw.length : 1 + (SIZES[c.cid] as number)), 0)
         expect(consumed).toBe(bytes.length)
@@ -88,7 +88,7 @@ describe('MAC command parsing properties', () => {
 
   it('a sequence of known commands parses into one command each, in order', () => {
     fc.assert(
-      fc.property(fc.array(knownCommand, { maxLength: 20 }), (encoded) => {
+      fc.property(fc.array(knownCommand, { maxLength: 20, size: 'max' }), (encoded) => {
         const commands = parseUplinkMacCommands(Buffer.concat(encoded))
         expect(commands.map((c) => c.cid)).toEqual(encoded.map((e) => e[0]))
         expect(commands.every((c) => c.name !== 'Unparsed')).toBe(true)

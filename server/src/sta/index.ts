@@ -1,0 +1,156 @@
+// The SensorThings API read side as a fastify plugin. The lead's server registers it under
+// /v1.1 and /v1.0:  app.register(staPlugin, { prefix: '/v1.1', db, events })
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { EntityEvents } from '../events.js'
+import type { Db } from '../store/database.js'
+import { errorBody, isStaError, StaError } from './errors.js'
+import { registerStaFunctions } from './geo-sql.js'
+import { decode } from './decode.js'
+import { resolvePath } from './path.js'
+import { ReadPool } from './pool.js'
+import { emptyOptions, parseQueryOptions, type QueryOptions } from './query-options.js'
+import { planQuery, toEntity, selfLink, type ReadContext } from './read.js'
+import { collectionChunks, CONTENT_TYPE, geometryProperty } from './respond.js'
+import { serviceRoot } from './service-root.js'
+import { findProperty, type EntityDef } from './model.js'
+import { statement } from './statements.js'
+import { baseUrl } from './url.js'
+
+export { StaError, STA_ERRORS, type StaErrorCode } from './errors.js'
+export { ENTITIES, type EntityDef } from './model.js'
+export { CONFORMANCE } from './service-root.js'
+export { parseFilter } from './filter/parse.js'
+export { registerStaFunctions } from './geo-sql.js'
+
+export interface StaPluginOptions {
+  db: Db
+  /** Change events (for the MQTT/write pass; unused by reads). */
+  events?: EntityEvents
+  /** Path of the service root in absolute URLs; defaults to the plugin's prefix (/v1.1). */
+  basePath?: string
+  /** Largest page a client may ask for with $top (default 1 000 000: responses are streamed). */
+  maxTop?: number
+  /** Page size when $top is absent (default 100). */
+  defaultTop?: number
+}
+
+/** Pages above this many rows are streamed from a private connection. */
+const STREAM_ROWS = 1000
+
+const DATA_ARRAY_DEFAULT = '@iot.id,phenomenonTime,resultTime,result'
+
+function dataArrayOptions(e: EntityDef, o: QueryOptions, query: Record<string, unknown>): QueryOptions {
+  if (e.name !== 'Observation') throw new StaError('STA_BAD_RESULT_FORMAT', `$resultFormat=dataArray applies to Observations, not ${e.plural}`)
+  if (o.expand.length) throw new StaError('STA_BAD_RESULT_FORMAT', '$resultFormat=dataArray cannot be combined with $expand')
+  if (o.select) return o
+  return { ...parseQueryOptions(e, { ...query, $select: DATA_ARRAY_DEFAULT }), raw: o.raw }
+}
+
+export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): Promise<void> {
+  const { db } = opts
+  registerStaFunctions(db)
+  const pool = new ReadPool(db)
+  app.addHook('onClose', async () => pool.close())
+  const prefix = app.prefix
+  const basePath = opts.basePath ?? prefix
+  const defaultTop = opts.defaultTop ?? 100
+  const maxTop = opts.maxTop ?? 1_000_000
+
+  app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    if (isStaError(err)) return reply.code(err.statusCode).send(errorBody(err))
+    const e = err as { validation?: unknown; code?: string; message?: string; statusCode?: number; name?: string }
+    if (e.validation) return reply.code(400).send(errorBody(new StaError('STA_BAD_QUERY_OPTION', e.message ?? 'bad query string')))
+    if (e.name === 'SqliteError') {
+      if (e.code === 'SQLITE_BUSY') return reply.code(503).send({ statusCode: 503, code: 'STA_BUSY', error: 'Service Unavailable', message: 'the store is busy, retry' })
+      req.log.warn({ err }, 'SensorThings query failed in SQLite')
+      return reply.code(400).send(errorBody(new StaError('STA_QUERY_FAILED', `the query could not be evaluated: ${e.message}`)))
+    }
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return reply.code(e.statusCode).send(err)
+    req.log.error({ err }, 'SensorThings request failed')
+    return reply.code(500).send({ statusCode: 500, code: 'STA_INTERNAL', error: 'Internal Server Error', message: 'internal error' })
+  })
+
+  const schema = { querystring: { type: 'object', additionalProperties: { type: 'string' } } }
+
+  const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+    const url = req.raw.url ?? '/'
+    const q = url.indexOf('?')
+    let path = q < 0 ? url : url.slice(0, q)
+    if (path.startsWith(prefix)) path = path.slice(prefix.length)
+    const base = baseUrl(req, basePath)
+    const query = (req.query ?? {}) as Record<string, unknown>
+    const target = resolvePath(db, path)
+    const ctx: ReadContext = { conn: db, base, defaultTop, maxTop }
+
+    if (target.kind === 'root') return reply.type(CONTENT_TYPE.default).send(serviceRoot(base))
+
+    if (target.kind === 'property') {
+      const p = target.prop
+      const row = statement(db, `SELECT ${p.read.map((r, i) => `${r.replaceAll('{a}', 'e')} AS v${i}`).join(', ')} FROM ${target.entity.from.replaceAll('{a}', 'e')} WHERE e.id = @id`).get({ id: target.id }) as Record<string, unknown>
+      const value = decode(p.kind, p.read.map((_, i) => row[`v${i}`]))
+      if (target.value) {
+        if (value === null) return reply.code(204).send()
+        return reply.type('text/plain; charset=utf-8').send(typeof value === 'object' ? JSON.stringify(value) : String(value))
+      }
+      if (value === null) return reply.code(204).send()
+      return reply.type(CONTENT_TYPE.default).send({ [p.name === 'id' ? '@iot.id' : p.name]: value })
+    }
+
+    if (target.kind === 'entity') {
+      const all = parseQueryOptions(target.entity, query)
+      if (target.ref) return reply.type(CONTENT_TYPE.default).send({ '@iot.selfLink': selfLink(ctx, target.entity, target.id) })
+      const o: QueryOptions = { ...emptyOptions(), select: all.select, expand: all.expand, raw: all.raw }
+      const plan = planQuery(ctx, target.entity, o, { sql: 'e.id = @entity_id', params: { entity_id: target.id } })
+      const row = statement(db, plan.sql).get({ ...plan.params, limit: 1, offset: 0 }) as Record<string, unknown> | undefined
+      if (!row) throw new StaError('STA_NOT_FOUND', `${target.entity.plural}(${target.id}) does not exist`)
+      return reply.type(CONTENT_TYPE.default).send(JSON.stringify(toEntity(ctx, plan, row)))
+    }
+
+    // A collection.
+    let o = parseQueryOptions(target.entity, query)
+    if (target.ref) o = { ...o, select: [{ kind: 'prop', prop: findProperty(target.entity, 'id')!, json: [], name: 'id' }], expand: [] }
+    if (o.resultFormat === 'dataArray') o = dataArrayOptions(target.entity, o, query)
+    if (o.resultFormat === 'geojson') geometryProperty(target.entity)
+    const extra = o.resultFormat === 'dataArray' ? ['{a}.datastream_id', '{a}d.multi_datastream_id'] : []
+    const top = Math.min(o.top ?? defaultTop, maxTop)
+    const stream = top > STREAM_ROWS && o.expand.length === 0 ? pool.acquire() : null
+    const conn = stream ?? db
+    const sctx: ReadContext = { ...ctx, conn }
+    try {
+      const plan = planQuery(sctx, target.entity, o, target.scope, extra)
+      const chunks = collectionChunks({ ctx: sctx, plan, options: o, path, ref: target.ref })
+      reply.type(CONTENT_TYPE[o.resultFormat])
+      if (!stream) return reply.send([...chunks].join(''))
+      // Run the first step now, so a failing query still gets its error status.
+      const first = chunks.next()
+      const release = () => pool.release(stream)
+      let released = false
+      const body = Readable.from(
+        (function* () {
+          try {
+            if (!first.done) yield first.value
+            yield* chunks
+          } finally {
+            released = true
+            release()
+          }
+        })(),
+      )
+      body.on('close', () => {
+        if (!released) {
+          released = true
+          chunks.return(undefined)
+          release()
+        }
+      })
+      return reply.send(body)
+    } catch (e) {
+      if (stream) pool.release(stream)
+      throw e
+    }
+  }
+
+  app.get('/', { schema }, handle)
+  app.get('/*', { schema }, handle)
+}
