@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import type { ReeflinkConfig } from './config/config.js'
 import { EntityEvents } from './events.js'
+import { IngestCounters, ingestWebhooks, SemtechUdpServer, startMqttIngest } from './ingest/index.js'
 import { IngestService } from './pipeline/ingest-service.js'
 import { LorawanStage } from './pipeline/lorawan-stage.js'
 import { staPlugin } from './sta/index.js'
@@ -17,6 +18,8 @@ import { openDatabase, schemaVersion, type Db } from './store/database.js'
 export interface RunningServer {
   db: Db
   ingest: IngestService
+  /** Rejections and acceptances of the ways in, by source and reason. */
+  sourceCounters: IngestCounters
   events: EntityEvents
   broker: Aedes | null
   http: FastifyInstance
@@ -67,6 +70,8 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       onError: (err) => log.error({ err }, 'ingest batch failed: nothing of it was stored or acknowledged'),
     })
     closers.push(() => ingest.close())
+    const sourceCounters = new IngestCounters()
+    const ingestLog = log.child({ component: 'ingest' })
 
     // 2. MQTT broker (embedded by default, so that `reeflink serve` needs nothing else).
     let broker: Aedes | null = null
@@ -83,6 +88,21 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
           }),
       )
       log.info({ port: mqttPort }, 'embedded MQTT broker listening')
+      // Uplinks published to the embedded broker (ChirpStack / The Things Stack formats, Gateway
+      // Bridge frames). Registered after any broker ACL hooks: it chains authorizePublish.
+      const mqttIngest = await startMqttIngest({ aedes: b, sink: ingest, counters: sourceCounters, maxMessageBytes: config.mqtt.maxMessageBytes, logger: ingestLog })
+      closers.push(() => mqttIngest.close())
+    }
+    if (config.mqtt.url) {
+      const external = await startMqttIngest({
+        sink: ingest,
+        counters: sourceCounters,
+        maxMessageBytes: config.mqtt.maxMessageBytes,
+        logger: ingestLog,
+        connection: { url: config.mqtt.url, ...(config.mqtt.username ? { username: config.mqtt.username } : {}), ...(config.mqtt.password ? { password: config.mqtt.password } : {}) },
+      })
+      closers.push(() => external.close())
+      log.info({ url: config.mqtt.url }, 'subscribed to the external MQTT broker')
     }
 
     // 3. HTTP.
@@ -90,14 +110,26 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     http.get('/health', async () => ({ status: 'ok', database: db.open ? 'open' : 'closed', broker: broker ? 'embedded' : 'none' }))
     await http.register(staPlugin, { prefix: '/v1.1', db, events })
     await http.register(staPlugin, { prefix: '/v1.0', db, events })
+    if (config.webhooks.secret) {
+      await http.register(ingestWebhooks, { prefix: '/api/ingest', sink: ingest, counters: sourceCounters, secret: config.webhooks.secret, logger: ingestLog })
+    }
     await http.listen({ port: config.http.port, host: config.host })
     const httpPort = (http.server.address() as AddressInfo).port
     closers.push(() => http.close())
 
+    // 4. Semtech UDP packet forwarders.
+    let udpPort: number | null = null
+    if (config.udp.enabled) {
+      const udp = new SemtechUdpServer({ sink: ingest, counters: sourceCounters, host: config.host, port: config.udp.port, logger: ingestLog })
+      udpPort = (await udp.start()).port
+      closers.push(() => udp.close())
+      log.info({ port: udpPort }, 'Semtech UDP packet forwarder listener')
+    }
+
     const urls = {
       http: `http://${hostForUrl(config.host)}:${httpPort}`,
       mqtt: mqttPort === null ? null : `mqtt://${hostForUrl(config.host)}:${mqttPort}`,
-      udp: null,
+      udp: udpPort === null ? null : `udp://${hostForUrl(config.host)}:${udpPort}`,
     }
     return {
       db,
@@ -106,7 +138,8 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       broker,
       http,
       urls,
-      ports: { http: httpPort, mqtt: mqttPort, udp: null },
+      ports: { http: httpPort, mqtt: mqttPort, udp: udpPort },
+      sourceCounters,
       close: closeAll,
     }
   } catch (e) {

@@ -13,6 +13,7 @@ export type { GatewayStat } from './semtech/stat.js'
 export type { TxPk, TxAckReport } from './semtech/txpk.js'
 
 // MQTT
+export { startMqttIngest, type MqttIngest, type MqttIngestOptions } from './mqtt/startMqttIngest.js'
 export { EmbeddedBrokerIngest, NotDurableError, type EmbeddedBrokerIngestOptions } from './mqtt/embeddedBroker.js'
 export { ExternalBrokerIngest, type ExternalBrokerIngestOptions, type ExternalBrokerConnection } from './mqtt/externalBroker.js'
 export { DEFAULT_INGEST_TOPICS } from './mqtt/topics.js'

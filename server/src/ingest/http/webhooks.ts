@@ -63,6 +63,7 @@ export const ingestWebhooks: FastifyPluginAsync<IngestWebhookOptions> = async (a
     const source = sourceOfRoute(request)
     if (error.statusCode === 413) return refuse(reply, source, 413, { reason: 'too-large', detail: `body over ${bodyLimit} bytes` })
     if (error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return refuse(reply, source, 400, { reason: 'truncated', detail: error.message })
+    if (error.validation) return refuse(reply, source, 400, { reason: 'invalid-field', detail: error.message })
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return refuse(reply, source, 400, { reason: 'invalid-json', detail: error.message })
     }

@@ -10,6 +10,9 @@ import type { GatewayReception, PhyUplink } from '../types.js'
 /** LoRa and FSK radio frames carry at most 255 bytes. */
 export const MAX_PHY_PAYLOAD_BYTES = 255
 
+// 2^42 ms of GPS time reach the year 2119: anything larger is not a time (and no Date holds it).
+const MAX_TMMS = 2 ** 42
+
 const LORA_DATR = /^SF([5-9]|1[0-2])BW\d{2,4}$/
 const CODING_RATE = /^(\d\/\d(LI)?|OFF)$/
 const MODULATIONS = ['LORA', 'FSK', 'LR-FHSS']
@@ -29,7 +32,7 @@ export function parseRxpk(rxpk: unknown, path: string, gatewayEui: string, recei
   if (!r.has(rxpk, 'data')) r.fail('missing-field', `${path}.data is missing`)
   const size = r.integer(rxpk, 'size', path, 0, MAX_PHY_PAYLOAD_BYTES)
   const time = r.time(rxpk, 'time', path)
-  const tmms = r.integer(rxpk, 'tmms', path, 0, Number.MAX_SAFE_INTEGER)
+  const tmms = r.integer(rxpk, 'tmms', path, 0, MAX_TMMS)
   const tmst = r.integer(rxpk, 'tmst', path, 0, 0xffffffff)
   const freqMHz = r.number(rxpk, 'freq', path)
   let chan = r.integer(rxpk, 'chan', path, 0, 255)
@@ -43,7 +46,7 @@ export function parseRxpk(rxpk: unknown, path: string, gatewayEui: string, recei
 
   if (modu !== undefined && !MODULATIONS.includes(modu)) return rejected('invalid-field', `${path}.modu: unknown modulation ${JSON.stringify(modu)}`)
   if (codr !== undefined && !CODING_RATE.test(codr)) return rejected('invalid-field', `${path}.codr: not a coding rate: ${JSON.stringify(codr)}`)
-  if (freqMHz !== undefined && freqMHz <= 0) return rejected('invalid-field', `${path}.freq: ${freqMHz} MHz`)
+  if (freqMHz !== undefined && !(freqMHz > 0 && freqMHz < 10_000)) return rejected('invalid-field', `${path}.freq: ${freqMHz} MHz`)
   if (data === undefined) return rejected('missing-field', `${path}.data is missing`)
   if (data.length > MAX_PHY_PAYLOAD_BYTES) return rejected('invalid-field', `${path}.data: ${data.length} bytes, a radio frame holds at most ${MAX_PHY_PAYLOAD_BYTES}`)
   if (size !== undefined && size !== data.length) return rejected('size-mismatch', `${path}.size: ${size} but data decodes to ${data.length} bytes`)
