@@ -17,6 +17,7 @@ const REMEMBERED_UPLINKS = 100_000
 export class LorawanStage implements PhyProcessor {
   private dedup: Deduplicator
   private readonly storedByDedupId = new Map<string, number>()
+  private lastFlushMs = 0
 
   constructor(private readonly options: { dedupWindowMs?: number } = {}) {
     this.dedup = new Deduplicator({ windowMs: options.dedupWindowMs })
@@ -24,8 +25,12 @@ export class LorawanStage implements PhyProcessor {
 
   process(up: PhyUplink, ctx: Parameters<PhyProcessor['process']>[1]): PhyResult {
     const d = this.dedup.add(up)
-    // Groups are only kept to recognise copies; nothing downstream waits for flush().
-    this.dedup.flush(up.receivedAtMs)
+    // Groups are only kept to recognise copies; nothing downstream waits for flush(). Flushing
+    // walks the open groups, so do it once per window, not per frame.
+    if (up.receivedAtMs - this.lastFlushMs >= (this.options.dedupWindowMs ?? 200)) {
+      this.dedup.flush(up.receivedAtMs)
+      this.lastFlushMs = up.receivedAtMs
+    }
     if (!d.first) {
       const uplinkId = this.storedByDedupId.get(d.dedupId)
       if (uplinkId !== undefined) {
