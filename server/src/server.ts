@@ -12,6 +12,11 @@ import { IngestCounters, ingestWebhooks, SemtechUdpServer, startMqttIngest } fro
 import { IngestService } from './pipeline/ingest-service.js'
 import { LorawanStage } from './pipeline/lorawan-stage.js'
 import { staPlugin } from './sta/index.js'
+import { exportPlugin, portalPlugin } from './export/index.js'
+import { registerHealth } from './ops/health.js'
+import { ServerMetrics } from './ops/metrics.js'
+import helmet from '@fastify/helmet'
+import { fileURLToPath } from 'node:url'
 import { FleetRegistry } from './pipeline/registry.js'
 import { openDatabase, schemaVersion, type Db } from './store/database.js'
 
@@ -68,18 +73,22 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       phy: new LorawanStage({ dedupWindowMs: config.ingest.dedupWindowMs }),
       maxBatch: config.ingest.maxBatch,
       onError: (err) => log.error({ err }, 'ingest batch failed: nothing of it was stored or acknowledged'),
+      onBatch: (b) => metrics?.observeBatch(b),
     })
     closers.push(() => ingest.close())
     const sourceCounters = new IngestCounters()
+    const metrics: ServerMetrics | null = new ServerMetrics({ ingest, sourceCounters })
     const ingestLog = log.child({ component: 'ingest' })
 
     // 2. MQTT broker (embedded by default, so that `reeflink serve` needs nothing else).
     let broker: Aedes | null = null
     let mqttPort: number | null = null
+    let mqttTcp: Server | null = null
     if (config.mqtt.embedded) {
       broker = await Aedes.createBroker()
       const b = broker
       const tcp = createServer(b.handle)
+      mqttTcp = tcp
       mqttPort = await listenTcp(tcp, config.mqtt.port, config.host)
       closers.push(
         () =>
@@ -107,9 +116,21 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
 
     // 3. HTTP.
     const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger, bodyLimit: config.http.bodyLimitBytes, trustProxy: true })
-    http.get('/health', async () => ({ status: 'ok', database: db.open ? 'open' : 'closed', broker: broker ? 'embedded' : 'none' }))
+    // Security headers; the portal's own scripts only (no CDN, no inline code).
+    await http.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } } })
+    let udpServer: SemtechUdpServer | null = null
+    registerHealth(http, {
+      db,
+      brokerListening: () => (mqttTcp ? mqttTcp.listening : null),
+      udpListening: () => (config.udp.enabled ? udpServer !== null : null),
+      pendingFrames: () => ingest.pendingFrames,
+    })
+    metrics.register(http)
     await http.register(staPlugin, { prefix: '/v1.1', db, events })
     await http.register(staPlugin, { prefix: '/v1.0', db, events })
+    // Downloads (CSV, OceanSITES NetCDF, charts), the live feed, and the portal at /.
+    await http.register(exportPlugin, { db, events })
+    await http.register(portalPlugin, { webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)) })
     if (config.webhooks.secret) {
       await http.register(ingestWebhooks, { prefix: '/api/ingest', sink: ingest, counters: sourceCounters, secret: config.webhooks.secret, logger: ingestLog })
     }
@@ -122,6 +143,7 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     if (config.udp.enabled) {
       const udp = new SemtechUdpServer({ sink: ingest, counters: sourceCounters, host: config.host, port: config.udp.port, logger: ingestLog })
       udpPort = (await udp.start()).port
+      udpServer = udp
       closers.push(() => udp.close())
       log.info({ port: udpPort }, 'Semtech UDP packet forwarder listener')
     }

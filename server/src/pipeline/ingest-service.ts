@@ -37,11 +37,21 @@ export interface IngestCounts {
   batches: number
 }
 
+/** Timing of one committed batch, for metrics. */
+export interface BatchReport {
+  frames: number
+  /** From the arrival of the batch's oldest frame to its commit. */
+  lagMs: number
+  /** Processing and commit time. */
+  durationMs: number
+}
+
 export interface IngestServiceOptions {
   maxBatch?: number
   events?: EntityEvents
   phy?: PhyProcessor
   onError?: (e: Error) => void
+  onBatch?: (report: BatchReport) => void
 }
 
 interface Pending {
@@ -53,7 +63,7 @@ interface Pending {
 export class IngestService implements UplinkSink {
   readonly counts: IngestCounts = { accepted: 0, duplicates: 0, observations: 0, rejected: {}, batches: 0 }
   private pending: Pending[] = []
-  private pendingFrames = 0
+  private pendingCount = 0
   private scheduled = false
   private closed = false
   private readonly qc: QcContext
@@ -72,12 +82,17 @@ export class IngestService implements UplinkSink {
     this.maxBatch = options.maxBatch ?? 5000
   }
 
+  /** Frames waiting for the next batch. */
+  get pendingFrames(): number {
+    return this.pendingCount
+  }
+
   submit(uplinks: ReceivedUplink[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('ingest is shutting down'))
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ uplinks, resolve, reject })
-      this.pendingFrames += uplinks.length
-      if (this.pendingFrames >= this.maxBatch) this.flush()
+      this.pendingCount += uplinks.length
+      if (this.pendingCount >= this.maxBatch) this.flush()
       else if (!this.scheduled) {
         this.scheduled = true
         // Everything submitted in this turn of the event loop shares one transaction.
@@ -91,8 +106,12 @@ export class IngestService implements UplinkSink {
     this.scheduled = false
     const batch = this.pending
     this.pending = []
-    this.pendingFrames = 0
+    const frames = this.pendingCount
+    this.pendingCount = 0
     if (batch.length === 0) return
+    const started = Date.now()
+    let oldest = started
+    for (const p of batch) for (const up of p.uplinks) if (up.receivedAtMs < oldest) oldest = up.receivedAtMs
     try {
       if (this.registry.refresh()) {
         // Another process changed the fleet or reprocessed history: state cached here is stale.
@@ -116,6 +135,8 @@ export class IngestService implements UplinkSink {
       return
     }
     this.counts.batches++
+    const committed = Date.now()
+    this.options.onBatch?.({ frames, lagMs: committed - oldest, durationMs: committed - started })
     for (const p of batch) p.resolve()
     this.options.events?.emit(this.writer.takeChanges())
   }

@@ -66,6 +66,23 @@ describe('reeflink serve', () => {
     s.close()
     expect(server.sourceCounters.rejected({ source: 'semtech-udp' })).toBeGreaterThanOrEqual(2)
     const health = await server.http.inject({ method: 'GET', url: '/health' })
-    expect(health.json()).toMatchObject({ status: 'ok' })
+    expect(health.statusCode).toBe(200)
+    expect(health.json()).toMatchObject({ status: 'ok', ready: true, database: { status: 'ok' }, broker: 'listening', udp: 'listening' })
+  })
+
+  it('exposes Prometheus metrics: uplinks by outcome, rejections by reason, ingest lag, request latencies', async () => {
+    const res = await server.http.inject({ method: 'GET', url: '/metrics' })
+    expect(res.statusCode).toBe(200)
+    const text = res.body
+    expect(text).toMatch(/^reeflink_uplinks_total\{outcome="accepted"\} 1$/m)
+    expect(text).toMatch(/^reeflink_source_rejections_total\{source="semtech-udp",reason="[a-z_-]+"\} [1-9]/m)
+    expect(text).toMatch(/^reeflink_ingest_lag_seconds_count [1-9]/m)
+    expect(text).toMatch(/^reeflink_http_request_duration_seconds_count\{[^}]*route="\/health"[^}]*\} [1-9]/m)
+  })
+
+  it('sends security headers', async () => {
+    const res = await server.http.inject({ method: 'GET', url: '/health' })
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'")
   })
 })

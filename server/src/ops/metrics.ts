@@ -1,0 +1,110 @@
+// Prometheus metrics at /metrics (prom-client): uplinks by outcome, rejections by source and
+// reason, observations, ingest batches, lag and pending frames, HTTP request latencies, and
+// the process's own metrics. Counters kept elsewhere are read at scrape time (collect), so the
+// hot paths only bump plain numbers.
+import type { FastifyInstance } from 'fastify'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { IngestCounters } from '../ingest/index.js'
+import type { BatchReport, IngestService } from '../pipeline/ingest-service.js'
+
+export interface MetricsSources {
+  ingest: IngestService
+  sourceCounters: IngestCounters
+}
+
+export class ServerMetrics {
+  readonly registry = new Registry()
+  private readonly batchLag: Histogram
+  private readonly batchFrames: Histogram
+  private readonly httpDuration: Histogram
+
+  constructor(private readonly sources: MetricsSources) {
+    const r = this.registry
+    collectDefaultMetrics({ register: r, prefix: 'reeflink_process_' })
+    const { ingest, sourceCounters } = sources
+    new Gauge({
+      name: 'reeflink_uplinks_total',
+      help: 'Frames the pipeline handled, by outcome (accepted, duplicate)',
+      labelNames: ['outcome'],
+      registers: [r],
+      collect() {
+        this.set({ outcome: 'accepted' }, ingest.counts.accepted)
+        this.set({ outcome: 'duplicate' }, ingest.counts.duplicates)
+      },
+    })
+    new Gauge({
+      name: 'reeflink_pipeline_rejections_total',
+      help: 'Frames the pipeline rejected (LoRaWAN checks, unknown devices), by reason',
+      labelNames: ['reason'],
+      registers: [r],
+      collect() {
+        for (const [reason, n] of Object.entries(ingest.counts.rejected)) this.set({ reason }, n)
+      },
+    })
+    new Gauge({
+      name: 'reeflink_source_rejections_total',
+      help: 'Messages a way in (UDP, MQTT, HTTP) rejected before the pipeline, by source and reason',
+      labelNames: ['source', 'reason'],
+      registers: [r],
+      collect() {
+        for (const row of sourceCounters.rejectionRows()) this.set({ source: row.source, reason: row.reason }, row.count)
+      },
+    })
+    new Gauge({
+      name: 'reeflink_observations_stored_total',
+      help: 'Observations stored by ingest since start',
+      registers: [r],
+      collect() {
+        this.set(ingest.counts.observations)
+      },
+    })
+    new Gauge({
+      name: 'reeflink_ingest_pending_frames',
+      help: 'Frames waiting for the next ingest batch (queue depth)',
+      registers: [r],
+      collect() {
+        this.set(ingest.pendingFrames)
+      },
+    })
+    this.batchLag = new Histogram({
+      name: 'reeflink_ingest_lag_seconds',
+      help: "From a batch's oldest frame arriving to its commit (what a gateway waits for its ack)",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [r],
+    })
+    this.batchFrames = new Histogram({
+      name: 'reeflink_ingest_batch_frames',
+      help: 'Frames per committed batch (group commit)',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000],
+      registers: [r],
+    })
+    this.httpDuration = new Histogram({
+      name: 'reeflink_http_request_duration_seconds',
+      help: 'HTTP request latency by route and status class',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [r],
+    })
+    new Counter({ name: 'reeflink_ingest_batches_total', help: 'Committed ingest batches', registers: [r], collect() {
+      this.reset()
+      this.inc(ingest.counts.batches)
+    } })
+  }
+
+  observeBatch(b: BatchReport): void {
+    this.batchLag.observe(b.lagMs / 1000)
+    this.batchFrames.observe(b.frames)
+  }
+
+  /** Adds the request-latency hook and GET /metrics. */
+  register(app: FastifyInstance): void {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched'
+      this.httpDuration.observe({ method: request.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` }, reply.elapsedTime / 1000)
+    })
+    app.get('/metrics', async (_request, reply) => {
+      reply.header('content-type', this.registry.contentType)
+      return this.registry.metrics()
+    })
+  }
+}
