@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../config/config.js'
 import { StoreError } from '../store/database.js'
 import { devicesCommand } from './commands/devices.js'
+import { doctorCommand } from './commands/doctor.js'
 import { provisionCommand } from './commands/provision.js'
 import { reprocessCommand } from './commands/reprocess.js'
 import { serveCommand } from './commands/serve.js'
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   provisionCommand(program)
   devicesCommand(program)
   reprocessCommand(program)
+  doctorCommand(program)
   return program
 }
 
