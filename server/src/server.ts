@@ -11,7 +11,8 @@ import { EntityEvents } from './events.js'
 import { IngestCounters, ingestWebhooks, SemtechUdpServer, startMqttIngest } from './ingest/index.js'
 import { IngestService } from './pipeline/ingest-service.js'
 import { LorawanStage } from './pipeline/lorawan-stage.js'
-import { staPlugin } from './sta/index.js'
+import { attachStaMqtt, staPlugin } from './sta/index.js'
+import { CredentialStore } from './auth/index.js'
 import { exportPlugin, portalPlugin } from './export/index.js'
 import { registerHealth } from './ops/health.js'
 import { ServerMetrics } from './ops/metrics.js'
@@ -80,6 +81,10 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     const metrics: ServerMetrics | null = new ServerMetrics({ ingest, sourceCounters })
     const ingestLog = log.child({ component: 'ingest' })
 
+    // Credentials for SensorThings writes and the broker ACL; the first admin key comes from config.
+    const credentials = new CredentialStore(db, { adminKey: config.auth.adminKey })
+    let staPublicUrl = config.http.publicUrl ?? ''
+
     // 2. MQTT broker (embedded by default, so that `reeflink serve` needs nothing else).
     let broker: Aedes | null = null
     let mqttPort: number | null = null
@@ -87,6 +92,8 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     if (config.mqtt.embedded) {
       broker = await Aedes.createBroker()
       const b = broker
+      const staMqtt = attachStaMqtt({ broker: b, db, events, credentials, publicUrl: () => staPublicUrl, log: (level, msg, detail) => log[level](detail ?? {}, msg) })
+      closers.push(() => staMqtt.close())
       const tcp = createServer(b.handle)
       mqttTcp = tcp
       mqttPort = await listenTcp(tcp, config.mqtt.port, config.host)
@@ -126,8 +133,9 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       pendingFrames: () => ingest.pendingFrames,
     })
     metrics.register(http)
-    await http.register(staPlugin, { prefix: '/v1.1', db, events })
-    await http.register(staPlugin, { prefix: '/v1.0', db, events })
+    const mqttEndpoints = mqttPort === null ? [] : [`mqtt://${hostForUrl(config.host)}:${mqttPort}`]
+    await http.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints })
+    await http.register(staPlugin, { prefix: '/v1.0', db, events, credentials, mqttEndpoints })
     // Downloads (CSV, OceanSITES NetCDF, charts), the live feed, and the portal at /.
     await http.register(exportPlugin, { db, events })
     await http.register(portalPlugin, { webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)) })
@@ -136,6 +144,7 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     }
     await http.listen({ port: config.http.port, host: config.host })
     const httpPort = (http.server.address() as AddressInfo).port
+    staPublicUrl ||= `http://${hostForUrl(config.host)}:${httpPort}`
     closers.push(() => http.close())
 
     // 4. Semtech UDP packet forwarders.

@@ -3,7 +3,33 @@
 import { unpackQcFlags } from '../store/qc-flags.js'
 import type { PropertyKind } from './model.js'
 
-export const isoTime = (ms: unknown): string | null => (typeof ms === 'number' || typeof ms === 'bigint' ? new Date(Number(ms)).toISOString() : null)
+const DAY = 86_400_000
+const MAX_FAST = 253_402_300_800_000 // 10000-01-01: beyond it ISO strings need extended years
+let cachedDay = NaN
+let cachedPrefix = ''
+const pad2 = (n: number) => (n < 10 ? '0' + n : '' + n)
+const pad3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n)
+
+/** Epoch ms → ISO 8601, as Date.toISOString, without a Date per call: observations come in time
+ * order, so the date part is formatted once per day (profiling showed toISOString dominating
+ * dataArray responses). */
+export function isoMs(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_FAST) return new Date(ms).toISOString()
+  const day = Math.floor(ms / DAY)
+  if (day !== cachedDay) {
+    cachedDay = day
+    cachedPrefix = new Date(day * DAY).toISOString().slice(0, 11)
+  }
+  let r = ms - day * DAY
+  const h = (r / 3_600_000) | 0
+  r -= h * 3_600_000
+  const m = (r / 60_000) | 0
+  r -= m * 60_000
+  const sec = (r / 1000) | 0
+  return cachedPrefix + pad2(h) + ':' + pad2(m) + ':' + pad2(sec) + '.' + pad3(r - sec * 1000) + 'Z'
+}
+
+export const isoTime = (ms: unknown): string | null => (typeof ms === 'number' ? isoMs(ms) : typeof ms === 'bigint' ? isoMs(Number(ms)) : null)
 
 function parseJson(text: unknown): unknown {
   if (typeof text !== 'string') return text ?? null
@@ -58,7 +84,7 @@ export function decode(kind: PropertyKind, v: unknown[]): unknown {
     case 'result':
       return v[1] !== null && v[1] !== undefined ? parseJson(v[1]) : (v[0] ?? null)
     case 'qc':
-      return qualityOf(v[0])
+      return qualityOf(v[0]) ?? (v[1] === null || v[1] === undefined ? null : parseJson(v[1]))
     case 'parameters':
       return parametersOf(v[0], v[1], v[2], v[3])
   }

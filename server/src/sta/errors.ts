@@ -18,6 +18,18 @@ export const STA_ERRORS = {
   STA_BAD_RESULT_FORMAT: 400,
   STA_NOT_IMPLEMENTED: 501,
   STA_QUERY_FAILED: 400,
+  // Writes.
+  STA_BAD_ENTITY: 400,
+  STA_MISSING_PROPERTY: 400,
+  STA_BAD_VALUE: 400,
+  STA_LINK_NOT_FOUND: 400,
+  STA_NO_FEATURE_OF_INTEREST: 400,
+  STA_BAD_PATCH: 400,
+  STA_PATCH_TEST_FAILED: 409,
+  STA_CONFLICT: 409,
+  STA_METHOD_NOT_ALLOWED: 405,
+  STA_UNSUPPORTED_MEDIA_TYPE: 415,
+  STA_BAD_BATCH: 400,
 } as const
 
 export type StaErrorCode = keyof typeof STA_ERRORS
@@ -35,8 +47,10 @@ export class StaError extends Error {
 
 export const isStaError = (e: unknown): e is StaError => e instanceof StaError
 
+const REASON: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 415: 'Unsupported Media Type', 501: 'Not Implemented' }
+
 /** JSON body of an error response, fastify-style. */
 export function errorBody(e: StaError): { statusCode: number; code: StaErrorCode; error: string; message: string } {
-  const error = e.statusCode === 404 ? 'Not Found' : e.statusCode === 501 ? 'Not Implemented' : 'Bad Request'
+  const error = REASON[e.statusCode] ?? 'Bad Request'
   return { statusCode: e.statusCode, code: e.code, error, message: e.message }
 }

@@ -1,5 +1,6 @@
-// The SensorThings API read side as a fastify plugin. The lead's server registers it under
-// /v1.1 and /v1.0:  app.register(staPlugin, { prefix: '/v1.1', db, events })
+// The SensorThings API as a fastify plugin: reads here, writes in routes-write.ts, credentials
+// from ../auth. The server registers it under /v1.1 and /v1.0:
+//   app.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints })
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { EntityEvents } from '../events.js'
@@ -13,20 +14,30 @@ import { emptyOptions, parseQueryOptions, type QueryOptions } from './query-opti
 import { planQuery, toEntity, selfLink, type ReadContext } from './read.js'
 import { collectionChunks, CONTENT_TYPE, geometryProperty } from './respond.js'
 import { serviceRoot } from './service-root.js'
+import { registerWriteRoutes } from './routes-write.js'
+import { CredentialStore } from '../auth/credentials.js'
+import { checkRole, roleForMethod } from '../auth/http.js'
 import { findProperty, type EntityDef } from './model.js'
 import { statement } from './statements.js'
 import { baseUrl } from './url.js'
 
 export { StaError, STA_ERRORS, type StaErrorCode } from './errors.js'
 export { ENTITIES, type EntityDef } from './model.js'
-export { CONFORMANCE } from './service-root.js'
+export { CONFORMANCE, MQTT_CONFORMANCE, conformanceOf } from './service-root.js'
+export { attachStaMqtt, type StaMqtt, type StaMqttOptions } from './mqtt/index.js'
 export { parseFilter } from './filter/parse.js'
 export { registerStaFunctions } from './geo-sql.js'
 
 export interface StaPluginOptions {
   db: Db
-  /** Change events (for the MQTT/write pass; unused by reads). */
+  /** Change events: writes emit their changes here after each commit (the MQTT publisher listens). */
   events?: EntityEvents
+  /** Who may write (and read, see readAccess). Default: a store over `db` without an admin key. */
+  credentials?: CredentialStore
+  /** 'public' (default): GET needs no credential; 'authenticated': GET needs the read role. */
+  readAccess?: 'public' | 'authenticated'
+  /** MQTT URLs serving the SensorThings MQTT extension, listed in the service root when given. */
+  mqttEndpoints?: string[]
   /** Path of the service root in absolute URLs; defaults to the plugin's prefix (/v1.1). */
   basePath?: string
   /** Largest page a client may ask for with $top (default 1 000 000: responses are streamed). */
@@ -37,6 +48,8 @@ export interface StaPluginOptions {
 
 /** Pages above this many rows are streamed from a private connection. */
 const STREAM_ROWS = 1000
+/** Cached collection plans per plugin instance. */
+const PLAN_CACHE = 500
 
 const DATA_ARRAY_DEFAULT = '@iot.id,phenomenonTime,resultTime,result'
 
@@ -56,6 +69,17 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
   const basePath = opts.basePath ?? prefix
   const defaultTop = opts.defaultTop ?? 100
   const maxTop = opts.maxTop ?? 1_000_000
+  const credentials = opts.credentials ?? new CredentialStore(db)
+  const readAccess = opts.readAccess ?? 'public'
+  const mqttEndpoints = opts.mqttEndpoints ?? []
+
+  // Credentials before anything else: writes need the write role; reads are public by default.
+  // A $batch of reads only needs what a read needs (routes-write.ts checks its writes).
+  app.addHook('preHandler', async (req, reply) => {
+    const batch = req.method === 'POST' && (req.raw.url ?? '').split('?')[0].endsWith('/$batch')
+    if (!checkRole(credentials, req, reply, batch ? roleForMethod('GET', readAccess) : roleForMethod(req.method, readAccess))) return reply
+  })
+  registerWriteRoutes(app, { db, events: opts.events, basePath, defaultTop, maxTop, credentials })
 
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     if (isStaError(err)) return reply.code(err.statusCode).send(errorBody(err))
@@ -73,6 +97,8 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
 
   const schema = { querystring: { type: 'object', additionalProperties: { type: 'string' } } }
 
+  const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery> }>()
+
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const url = req.raw.url ?? '/'
     const q = url.indexOf('?')
@@ -83,7 +109,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     const target = resolvePath(db, path)
     const ctx: ReadContext = { conn: db, base, defaultTop, maxTop }
 
-    if (target.kind === 'root') return reply.type(CONTENT_TYPE.default).send(serviceRoot(base))
+    if (target.kind === 'root') return reply.type(CONTENT_TYPE.default).send(serviceRoot(base, mqttEndpoints))
 
     if (target.kind === 'property') {
       const p = target.prop
@@ -107,18 +133,28 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
       return reply.type(CONTENT_TYPE.default).send(JSON.stringify(toEntity(ctx, plan, row)))
     }
 
-    // A collection.
-    let o = parseQueryOptions(target.entity, query)
-    if (target.ref) o = { ...o, select: [{ kind: 'prop', prop: findProperty(target.entity, 'id')!, json: [], name: 'id' }], expand: [] }
-    if (o.resultFormat === 'dataArray') o = dataArrayOptions(target.entity, o, query)
-    if (o.resultFormat === 'geojson') geometryProperty(target.entity)
-    const extra = o.resultFormat === 'dataArray' ? ['{a}.datastream_id', '{a}d.multi_datastream_id'] : []
+    // A collection. Parsed options and plans are cached per (collection shape, query string):
+    // the same dashboards and clients repeat the same queries; only the parent id differs.
+    const key = `${target.entity.name}|${target.scope?.sql ?? ''}|${target.ref}|${url.slice(q < 0 ? url.length : q)}`
+    let cached = plans.get(key)
+    if (!cached) {
+      let o = parseQueryOptions(target.entity, query)
+      if (target.ref) o = { ...o, select: [{ kind: 'prop', prop: findProperty(target.entity, 'id')!, json: [], name: 'id' }], expand: [] }
+      if (o.resultFormat === 'dataArray') o = dataArrayOptions(target.entity, o, query)
+      if (o.resultFormat === 'geojson') geometryProperty(target.entity)
+      const extra = o.resultFormat === 'dataArray' ? ['{a}.datastream_id', '{a}d.multi_datastream_id'] : []
+      cached = { o, plan: planQuery(ctx, target.entity, o, target.scope, extra) }
+      if (plans.size >= PLAN_CACHE) plans.delete(plans.keys().next().value!)
+      plans.set(key, cached)
+    }
+    const o = cached.o
     const top = Math.min(o.top ?? defaultTop, maxTop)
     const stream = top > STREAM_ROWS && o.expand.length === 0 ? pool.acquire() : null
     const conn = stream ?? db
     const sctx: ReadContext = { ...ctx, conn }
     try {
-      const plan = planQuery(sctx, target.entity, o, target.scope, extra)
+      const scopeParams = target.scope?.params ?? {}
+      const plan = { ...cached.plan, params: { ...cached.plan.params, ...scopeParams }, countParams: { ...cached.plan.countParams, ...scopeParams } }
       const chunks = collectionChunks({ ctx: sctx, plan, options: o, path, ref: target.ref })
       reply.type(CONTENT_TYPE[o.resultFormat])
       if (!stream) return reply.send([...chunks].join(''))

@@ -6,7 +6,7 @@
 // SQL expressions are written over the placeholder alias `{a}` (the entity's table) and `{a}d`
 // (Observations' observation_details, LEFT JOINed on its primary key: SQLite drops the join
 // when a query does not use it, so lean Observation reads stay on the observations index).
-// Writes (a later pass) will use `column` (the writable column, where there is one).
+// Writes (write/*.ts) use `column` (the writable column, where there is one) and `required`.
 
 export type EntityName =
   | 'Thing'
@@ -78,6 +78,8 @@ export interface EntityDef {
   navigation: NavigationDef[]
   /** Order used when $orderby is absent (the id is always appended as a tie-breaker). */
   defaultOrder: { property: string; desc: boolean }[]
+  /** Properties and navigation properties a create must give (OGC 18-088 §8.2 tables). */
+  required: string[]
 }
 
 const prop = (name: string, kind: PropertyKind, sql: string, type: ValueType, extra: Partial<PropertyDef> = {}): PropertyDef => ({
@@ -131,6 +133,7 @@ export const ENTITIES: EntityDef[] = [
       nav('MultiDatastreams', 'MultiDatastream', true, 'Thing', fkTarget('{a}.thing_id')),
     ],
     defaultOrder: byId,
+    required: ['name', 'description'],
   },
   {
     name: 'Location',
@@ -150,6 +153,7 @@ export const ENTITIES: EntityDef[] = [
       nav('HistoricalLocations', 'HistoricalLocation', true, 'Locations', link('historical_location_locations', 'location_id', 'historical_location_id')),
     ],
     defaultOrder: byId,
+    required: ['name', 'description', 'encodingType', 'location'],
   },
   {
     name: 'HistoricalLocation',
@@ -162,6 +166,7 @@ export const ENTITIES: EntityDef[] = [
       nav('Locations', 'Location', true, 'HistoricalLocations', link('historical_location_locations', 'historical_location_id', 'location_id')),
     ],
     defaultOrder: byId,
+    required: ['time', 'Thing'],
   },
   {
     name: 'Sensor',
@@ -181,6 +186,7 @@ export const ENTITIES: EntityDef[] = [
       nav('MultiDatastreams', 'MultiDatastream', true, 'Sensor', fkTarget('{a}.sensor_id')),
     ],
     defaultOrder: byId,
+    required: ['name', 'description', 'encodingType', 'metadata'],
   },
   {
     name: 'ObservedProperty',
@@ -193,6 +199,7 @@ export const ENTITIES: EntityDef[] = [
       nav('MultiDatastreams', 'MultiDatastream', true, 'ObservedProperties', link('multi_datastream_members', 'observed_property_id', 'multi_datastream_id')),
     ],
     defaultOrder: byId,
+    required: ['name', 'definition', 'description'],
   },
   {
     name: 'Datastream',
@@ -216,6 +223,7 @@ export const ENTITIES: EntityDef[] = [
       nav('Observations', 'Observation', true, 'Datastream', fkTarget('{a}.datastream_id')),
     ],
     defaultOrder: byId,
+    required: ['name', 'description', 'unitOfMeasurement', 'observationType', 'Thing', 'Sensor', 'ObservedProperty'],
   },
   {
     name: 'MultiDatastream',
@@ -240,6 +248,7 @@ export const ENTITIES: EntityDef[] = [
       nav('Observations', 'Observation', true, 'MultiDatastream', fkTarget('{a}d.multi_datastream_id')),
     ],
     defaultOrder: byId,
+    required: ['name', 'description', 'unitOfMeasurements', 'observationType', 'multiObservationDataTypes', 'Thing', 'Sensor', 'ObservedProperties'],
   },
   {
     name: 'FeatureOfInterest',
@@ -256,6 +265,7 @@ export const ENTITIES: EntityDef[] = [
     ],
     navigation: [nav('Observations', 'Observation', true, 'FeatureOfInterest', fkTarget(OBS_FEATURE))],
     defaultOrder: byId,
+    required: ['name', 'description', 'encodingType', 'feature'],
   },
   {
     name: 'Observation',
@@ -286,7 +296,8 @@ export const ENTITIES: EntityDef[] = [
         type: 'json',
       },
       { name: 'resultTime', kind: 'time', read: [OBS_RESULT_TIME], filter: [OBS_RESULT_TIME], type: 'datetime' },
-      { name: 'resultQuality', kind: 'qc', read: ['{a}.qc'], filter: ['sta_qc({a}.qc)'], type: 'json', deep: true },
+      // Packed QARTOD flags for ingested rows, else what an API client sent.
+      { name: 'resultQuality', kind: 'qc', read: ['{a}.qc', '{a}d.result_quality'], filter: ['COALESCE(sta_qc({a}.qc), {a}d.result_quality)'], type: 'json', deep: true },
       interval('validTime', '{a}d.valid_time_start', '{a}d.valid_time_end'),
       { name: 'parameters', kind: 'parameters', read: OBS_PARAMETERS, filter: [`sta_parameters(${OBS_PARAMETERS.join(', ')})`], type: 'json', deep: true },
     ],
@@ -297,6 +308,7 @@ export const ENTITIES: EntityDef[] = [
     ],
     // Time order, served by the (datastream_id, phenomenon_time) index (rowid breaks ties).
     defaultOrder: [{ property: 'phenomenonTime', desc: false }],
+    required: ['result'],
   },
 ]
 

@@ -5,13 +5,13 @@
 import type { Db } from '../store/database.js'
 import { StaError } from './errors.js'
 import { fromOf } from './filter/compile.js'
-import { ENTITY_BY_PLURAL, entity, findNavigation, findProperty, sqlFor, type EntityDef, type PropertyDef } from './model.js'
+import { ENTITY_BY_PLURAL, entity, findNavigation, findProperty, sqlFor, type EntityDef, type NavigationDef, type PropertyDef } from './model.js'
 import type { Scope } from './read.js'
 import { statement } from './statements.js'
 
 export type Resolved =
   | { kind: 'root' }
-  | { kind: 'collection'; entity: EntityDef; scope: Scope | null; ref: boolean }
+  | { kind: 'collection'; entity: EntityDef; scope: Scope | null; ref: boolean; via?: { nav: NavigationDef; id: number } }
   | { kind: 'entity'; entity: EntityDef; id: number; ref: boolean }
   | { kind: 'property'; entity: EntityDef; id: number; prop: PropertyDef; value: boolean }
 
@@ -25,6 +25,16 @@ function parseId(text: string, segment: string): number {
 function exists(db: Db, e: EntityDef, id: number, scope: Scope | null): boolean {
   const sql = `SELECT 1 FROM ${fromOf(e, 'e')} WHERE e.id = @id${scope ? ` AND ${scope.sql}` : ''}`
   return statement(db, sql).get({ ...scope?.params, id }) !== undefined
+}
+
+/** The condition (over alias `e`) selecting the targets of `nav` from the parent entity. */
+export function navigationScope(from: EntityDef, nav: NavigationDef, parentId: number): Scope {
+  const j = nav.join
+  return j.kind === 'fkOnTarget'
+    ? { sql: `${sqlFor(j.sql, 'e')} = @scope_parent`, params: { scope_parent: parentId } }
+    : j.kind === 'link'
+      ? { sql: `e.id IN (SELECT ${j.targetColumn} FROM ${j.table} WHERE ${j.sourceColumn} = @scope_parent)`, params: { scope_parent: parentId } }
+      : { sql: `e.id = (SELECT ${sqlFor(j.sql, 's')} FROM ${fromOf(from, 's')} WHERE s.id = @scope_parent)`, params: { scope_parent: parentId } }
 }
 
 const notFound = (what: string) => new StaError('STA_NOT_FOUND', `${what} does not exist`)
@@ -84,13 +94,9 @@ export function resolvePath(db: Db, path: string): Resolved {
         state = { kind: 'entity', entity: target, id: row.id, ref: false }
         continue
       }
-      const scope: Scope =
-        j.kind === 'fkOnTarget'
-          ? { sql: `${sqlFor(j.sql, 'e')} = @scope_parent`, params: { scope_parent: parentId } }
-          : j.kind === 'link'
-            ? { sql: `e.id IN (SELECT ${j.targetColumn} FROM ${j.table} WHERE ${j.sourceColumn} = @scope_parent)`, params: { scope_parent: parentId } }
-            : { sql: `e.id = (SELECT ${sqlFor(j.sql, 's')} FROM ${fromOf(from, 's')} WHERE s.id = @scope_parent)`, params: { scope_parent: parentId } }
-      if (id === undefined) state = { kind: 'collection', entity: target, scope, ref: false }
+      const scope = navigationScope(from, nav, parentId)
+      // `via` lets a POST to /Things(1)/Datastreams link the new entity to its parent.
+      if (id === undefined) state = { kind: 'collection', entity: target, scope, ref: false, via: { nav, id: parentId } }
       else if (!exists(db, target, id, scope)) throw notFound(text.slice(1))
       else state = { kind: 'entity', entity: target, id, ref: false }
       continue

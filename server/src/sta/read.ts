@@ -69,8 +69,13 @@ function outputsOf(e: EntityDef, select: SelectItem[] | null): { outputs: Output
 export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope: Scope | null, extra: string[] = [], sql = new SqlContext()): Plan {
   const { outputs, navLinks, selectId } = outputsOf(e, o.select)
   const cols: string[] = []
+  // An expression selected twice (an order key that is also an output) is read once.
+  const named = new Map<string, string>()
   const col = (expr: string) => {
+    const known = named.get(expr)
+    if (known) return known
     cols.push(`${expr} AS c${cols.length}`)
+    named.set(expr, `c${cols.length - 1}`)
     return `c${cols.length - 1}`
   }
   const idCol = o.distinct ? null : col(`${ALIAS}.id`)
@@ -253,4 +258,11 @@ export function nextQuery(raw: Record<string, string>, set: Record<string, strin
   return Object.entries(q)
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
     .join('&')
+}
+
+/** One entity as GET /Set(id) serialises it, or null when it does not exist. */
+export function readOne(ctx: ReadContext, e: EntityDef, id: number, o: QueryOptions): Record<string, unknown> | null {
+  const plan = planQuery(ctx, e, o, { sql: 'e.id = @entity_id', params: { entity_id: id } })
+  const row = statement(ctx.conn, plan.sql).get({ ...plan.params, limit: 1, offset: 0 }) as Record<string, unknown> | undefined
+  return row ? toEntity(ctx, plan, row) : null
 }

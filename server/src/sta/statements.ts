@@ -17,3 +17,19 @@ export function statement(db: Db, sql: string): Statement {
   }
   return s
 }
+
+const rawCaches = new WeakMap<Db, Map<string, Statement>>()
+
+/** The same, in raw mode (rows as arrays, cheaper for large streamed pages); kept apart because
+ * raw mode is a property of the statement object. */
+export function rawStatement(db: Db, sql: string): Statement {
+  let cache = rawCaches.get(db)
+  if (!cache) rawCaches.set(db, (cache = new Map()))
+  let s = cache.get(sql)
+  if (!s) {
+    s = db.prepare(sql).raw(true)
+    if (cache.size >= MAX) cache.delete(cache.keys().next().value!)
+    cache.set(sql, s)
+  }
+  return s
+}

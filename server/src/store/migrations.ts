@@ -279,4 +279,13 @@ CREATE TABLE api_credentials (
 );
 `,
   },
+  {
+    version: 2,
+    description: 'SensorThings writes: client-given resultQuality of Observations',
+    sql: `
+-- resultQuality sent by an API client (any JSON, DQ_Element). Ingested rows keep their packed
+-- QARTOD flags in observations.qc; this column is only for rows written through the API.
+ALTER TABLE observation_details ADD COLUMN result_quality TEXT;
+`,
+  },
 ]

@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { applyManifest } from '../../src/provision/apply-manifest.js'
 import { validateManifest } from '../../src/provision/manifest.js'
+import { CredentialStore } from '../../src/auth/credentials.js'
+import type { EntityEvents } from '../../src/events.js'
 import { staPlugin } from '../../src/sta/index.js'
 import { openDatabase, type Db } from '../../src/store/database.js'
 import { packQcFlags } from '../../src/store/qc-flags.js'
@@ -23,10 +25,16 @@ export interface Fixture {
   dir: string
   ids: { buoy: number; logger: number; temp: number; psal: number; loggerTemp: number; md: number; foi: number; detailObs: number; mdObs: number; flaggedObs: number }
   get: (url: string, headers?: Record<string, string>) => Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>
+  /** A request with the admin key unless `headers` says otherwise. */
+  send: (method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>
+  credentials: CredentialStore
   close: () => Promise<void>
 }
 
-export async function makeFixture(opts: { maxTop?: number; defaultTop?: number } = {}): Promise<Fixture> {
+export const ADMIN_KEY = 'test-admin-key-0123456789'
+export const AUTH = { authorization: `Bearer ${ADMIN_KEY}` }
+
+export async function makeFixture(opts: { maxTop?: number; defaultTop?: number; events?: EntityEvents; readAccess?: 'public' | 'authenticated'; mqttEndpoints?: string[] } = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'reeflink-sta-'))
   const db = openDatabase(join(dir, 'store.db'), { synchronous: 'normal' })
   const v = validateManifest(parse(readFileSync(EXAMPLE, 'utf8')))
@@ -74,7 +82,8 @@ export async function makeFixture(opts: { maxTop?: number; defaultTop?: number }
   db.prepare('INSERT INTO observation_details (observation_id, multi_datastream_id, result_json) VALUES (?, ?, ?)').run(mdObs, md, JSON.stringify([25.1, 5.3, 10.2, 35.1, 10.1]))
 
   const app = Fastify()
-  await app.register(staPlugin, { prefix: '/v1.1', db, ...opts })
+  const credentials = new CredentialStore(db, { adminKey: ADMIN_KEY })
+  await app.register(staPlugin, { prefix: '/v1.1', db, credentials, ...opts })
   await app.ready()
   return {
     app,
@@ -90,6 +99,18 @@ export async function makeFixture(opts: { maxTop?: number; defaultTop?: number }
         body = null
       }
       return { status: r.statusCode, body, text: r.body, headers: r.headers }
+    },
+    credentials,
+    async send(method, url, body, headers = AUTH) {
+      const isText = typeof body === 'string'
+      const r = await app.inject({ method, url, headers: { ...(body === undefined || isText ? {} : { 'content-type': 'application/json' }), ...headers }, payload: body === undefined ? undefined : isText ? body : JSON.stringify(body) })
+      let parsed: unknown = null
+      try {
+        parsed = JSON.parse(r.body)
+      } catch {
+        parsed = null
+      }
+      return { status: r.statusCode, body: parsed, text: r.body, headers: r.headers }
     },
     async close() {
       await app.close()

@@ -85,3 +85,15 @@ describe('result formats', () => {
     expect(da.body.value[0].dataArray).toHaveLength(N_TEMP)
   })
 })
+
+describe('isoMs (the fast ISO formatter behind every time in responses)', () => {
+  it('equals Date.toISOString for any epoch ms', async () => {
+    const { isoMs } = await import('../../src/sta/decode.js')
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }), fc.double({ min: -1e13, max: 1e13, noNaN: true })), (ms) => {
+        expect(isoMs(ms)).toBe(new Date(ms).toISOString())
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})

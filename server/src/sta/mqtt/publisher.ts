@@ -1,0 +1,196 @@
+// Publishes created and updated entities to the SensorThings topics that have subscribers
+// (req/receive-updates-via-mqtt/receive-updates). Listens to EntityEvents but does the work
+// later (setImmediate), so emitters — ingest — never wait on it. Per wake-up: the change batches
+// are merged, each entity set's ids are read in one query per ($select, version) and each entity
+// serialised once, however many topics want it. Bounded: a backlog past `maxPendingChanges`
+// drops the oldest changes, broker publishes in flight are capped, and a subscriber whose socket
+// buffer grows past `maxClientBufferBytes` is disconnected (aedes would otherwise queue for it).
+import type { Aedes } from 'aedes'
+import type { EntityChange, EntityEvents } from '../../events.js'
+import type { Db } from '../../store/database.js'
+import { decode } from '../decode.js'
+import { fromOf } from '../filter/compile.js'
+import { sqlFor, type EntityDef } from '../model.js'
+import { navigationScope } from '../path.js'
+import { emptyOptions, parseQueryOptions, type QueryOptions } from '../query-options.js'
+import { planQuery, toEntity, type ReadContext } from '../read.js'
+import { statement } from '../statements.js'
+import type { Subscriptions } from './subscriptions.js'
+import type { StaTopic } from './topics.js'
+
+export interface PublisherOptions {
+  broker: Aedes
+  db: Db
+  events: EntityEvents
+  subscriptions: Subscriptions
+  /** Service URL without the version, for selfLinks: http://host:8080 */
+  publicUrl: () => string
+  maxPendingChanges?: number
+  maxInFlight?: number
+  maxClientBufferBytes?: number
+  onDrop?: (what: 'changes' | 'messages' | 'client', n: number) => void
+}
+
+export interface PublisherStats {
+  published: number
+  droppedChanges: number
+  droppedMessages: number
+  disconnectedClients: number
+}
+
+export class StaPublisher {
+  private pending: EntityChange[] = []
+  private scheduled = false
+  private inFlight = 0
+  private readonly off: () => void
+  /** Last value published per property topic: property topics fire only on change. */
+  private readonly lastValue = new Map<string, string>()
+  readonly stats: PublisherStats = { published: 0, droppedChanges: 0, droppedMessages: 0, disconnectedClients: 0 }
+
+  constructor(private readonly o: PublisherOptions) {
+    this.off = o.events.on((changes) => this.enqueue(changes))
+  }
+
+  close(): void {
+    this.off()
+    this.pending = []
+  }
+
+  private enqueue(changes: EntityChange[]): void {
+    if (this.o.subscriptions.size === 0) return
+    for (const c of changes) if (c.kind !== 'delete') this.pending.push(c)
+    const max = this.o.maxPendingChanges ?? 100_000
+    if (this.pending.length > max) {
+      const n = this.pending.length - max
+      this.pending.splice(0, n)
+      this.stats.droppedChanges += n
+      this.o.onDrop?.('changes', n)
+    }
+    if (!this.scheduled) {
+      this.scheduled = true
+      setImmediate(() => this.flush())
+    }
+  }
+
+  /** Forgets the value remembered for a property topic (the publisher announces the next one). */
+  forgetProperty(topic: string): void {
+    this.lastValue.delete(topic)
+  }
+
+  /** Remembers a property's current value at subscription time, so the first update is a real change. */
+  primeProperty(topic: string, t: Extract<StaTopic, { kind: 'property' }>): void {
+    try {
+      this.lastValue.set(topic, this.propertyMessage(t) ?? '')
+    } catch {
+      // the entity may not exist yet
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false
+    const changes = this.pending
+    this.pending = []
+    try {
+      this.publishChanges(changes)
+    } catch (e) {
+      // A failed read must not kill the listener; the next batch goes on.
+      this.o.onDrop?.('messages', changes.length)
+      void e
+    }
+    this.dropSlowClients()
+  }
+
+  private ctx(version: string): ReadContext {
+    return { conn: this.o.db, base: `${this.o.publicUrl()}/${version}`, defaultTop: 100, maxTop: 1_000_000 }
+  }
+
+  private publishChanges(changes: EntityChange[]): void {
+    const ids = new Map<string, Set<number>>()
+    for (const c of changes) {
+      let s = ids.get(c.set)
+      if (!s) ids.set(c.set, (s = new Set()))
+      s.add(c.id)
+    }
+    const serialised = new Map<string, Map<number, string>>()
+    const entities = (version: string, e: EntityDef, select: string | null, want: number[]): Map<number, string> => {
+      const key = `${version}|${e.plural}|${select ?? ''}`
+      let cache = serialised.get(key)
+      if (!cache) serialised.set(key, (cache = new Map()))
+      const missing = want.filter((id) => !cache!.has(id))
+      if (missing.length) for (const [id, json] of this.read(version, e, select, missing)) cache.set(id, json)
+      return cache
+    }
+    for (const [topic, t] of this.o.subscriptions.topics()) {
+      const changed = ids.get(t.set.plural)
+      if (!changed) continue
+      if (t.kind === 'property') {
+        if (!changed.has(t.id)) continue
+        const msg = this.propertyMessage(t)
+        if (msg === null || this.lastValue.get(topic) === msg) continue
+        this.lastValue.set(topic, msg)
+        this.publish(topic, msg)
+        continue
+      }
+      let want: number[]
+      if (t.kind === 'collection') want = [...changed]
+      else if (t.kind === 'entity') want = changed.has(t.id) ? [t.id] : []
+      else want = this.related(t, [...changed])
+      if (!want.length) continue
+      const json = entities(t.version, t.set, t.select, want)
+      for (const id of want) {
+        const m = json.get(id)
+        if (m !== undefined) this.publish(topic, m)
+      }
+    }
+  }
+
+  /** Of `ids`, those reachable from the topic's parent through its navigation property. */
+  private related(t: Extract<StaTopic, { kind: 'navigation' }>, ids: number[]): number[] {
+    const scope = navigationScope(t.parent, t.nav, t.id)
+    const sql = `SELECT e.id FROM ${fromOf(t.set, 'e')} WHERE e.id IN (SELECT value FROM json_each(@mqtt_ids)) AND ${scope.sql}`
+    return (statement(this.o.db, sql).all({ ...scope.params, mqtt_ids: JSON.stringify(ids) }) as { id: number }[]).map((r) => r.id)
+  }
+
+  private read(version: string, e: EntityDef, select: string | null, ids: number[]): Map<number, string> {
+    const o: QueryOptions = select ? parseQueryOptions(e, { $select: select }) : emptyOptions()
+    const ctx = this.ctx(version)
+    const plan = planQuery(ctx, e, { ...o, top: ids.length }, { sql: 'e.id IN (SELECT value FROM json_each(@mqtt_ids))', params: { mqtt_ids: JSON.stringify(ids) } })
+    const out = new Map<number, string>()
+    for (const row of statement(this.o.db, plan.sql).all({ ...plan.params, limit: ids.length, offset: 0 }) as Record<string, unknown>[]) {
+      out.set(Number(row.c0), JSON.stringify(toEntity(ctx, plan, row)))
+    }
+    return out
+  }
+
+  private propertyMessage(t: Extract<StaTopic, { kind: 'property' }>): string | null {
+    const p = t.prop
+    const row = statement(this.o.db, `SELECT ${p.read.map((r, i) => `${sqlFor(r, 'e')} AS v${i}`).join(', ')} FROM ${fromOf(t.set, 'e')} WHERE e.id = ?`).get(t.id) as Record<string, unknown> | undefined
+    if (!row) return null
+    return JSON.stringify({ [p.name]: decode(p.kind, p.read.map((_, i) => row[`v${i}`])) })
+  }
+
+  private publish(topic: string, payload: string): void {
+    if (this.inFlight >= (this.o.maxInFlight ?? 10_000)) {
+      this.stats.droppedMessages++
+      this.o.onDrop?.('messages', 1)
+      return
+    }
+    this.inFlight++
+    this.stats.published++
+    this.o.broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {
+      this.inFlight--
+    })
+  }
+
+  private dropSlowClients(): void {
+    const limit = this.o.maxClientBufferBytes ?? 8 * 1024 * 1024
+    for (const client of this.o.subscriptions.clients()) {
+      const conn = (client as unknown as { conn?: { writableLength?: number } }).conn
+      if ((conn?.writableLength ?? 0) > limit) {
+        this.stats.disconnectedClients++
+        this.o.onDrop?.('client', 1)
+        client.close()
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+// SensorThings MQTT extension over a real aedes broker on 127.0.0.1 and real mqtt.js clients:
+// req/receive-updates-via-mqtt/receive-updates (ets-sta10 A.8, FROST MqttTests) and
+// req/create-observations-via-mqtt/observations-creation (A.7), plus the broker's ACL.
+import { Aedes } from 'aedes'
+import mqtt, { type MqttClient } from 'mqtt'
+import { createServer, type AddressInfo, type Server } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EntityEvents } from '../../src/events.js'
+import { attachStaMqtt, type StaMqtt } from '../../src/sta/index.js'
+import { ADMIN_KEY, makeFixture, type Fixture } from './fixture.js'
+
+let f: Fixture
+let broker: Aedes
+let tcp: Server
+let url: string
+let sta: StaMqtt
+const events = new EntityEvents()
+const clients: MqttClient[] = []
+let writerKey: string
+
+beforeAll(async () => {
+  f = await makeFixture({ events, mqttEndpoints: ['mqtt://127.0.0.1:1883'] })
+  broker = await Aedes.createBroker()
+  sta = attachStaMqtt({ broker, db: f.db, events, credentials: f.credentials, publicUrl: 'http://localhost:80' })
+  tcp = createServer(broker.handle)
+  await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r))
+  url = `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`
+  writerKey = f.credentials.create('mqtt-writer', 'write').key
+})
+afterAll(async () => {
+  for (const c of clients) await c.endAsync(true).catch(() => undefined)
+  sta.close()
+  await new Promise<void>((r) => broker.close(() => tcp.close(() => r())))
+  await f.close()
+})
+
+async function connect(opts: mqtt.IClientOptions = {}): Promise<MqttClient> {
+  const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000, ...opts })
+  clients.push(c)
+  return c
+}
+
+/** Messages on a topic, collected from now on. */
+function collect(c: MqttClient, topic: string): { messages: any[]; next: (n?: number) => Promise<any[]> } {
+  const messages: any[] = []
+  c.on('message', (t, payload) => {
+    if (t === topic) messages.push(JSON.parse(payload.toString()))
+  })
+  return {
+    messages,
+    next: async (n = 1) => {
+      const until = Date.now() + 3000
+      while (messages.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 10))
+      return messages
+    },
+  }
+}
+
+/** SUBACK return codes (mqtt.js rejects the whole call when one is 128). */
+function suback(c: MqttClient, topics: string[]): Promise<number[]> {
+  return new Promise((resolve) => {
+    const on = (p: mqtt.Packet) => {
+      if (p.cmd !== 'suback') return
+      c.off('packetreceive', on)
+      resolve((p as unknown as { granted: number[] }).granted)
+    }
+    c.on('packetreceive', on)
+    c.subscribe(topics, () => undefined)
+  })
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 100))
+const count = (sql: string, ...a: unknown[]) => (f.db.prepare(sql).get(...a) as { n: number }).n
+
+describe('req/receive-updates-via-mqtt/receive-updates', () => {
+  it('service root lists the MQTT classes with their endpoint', async () => {
+    const s = (await f.get('/v1.1')).body.serverSettings
+    expect(s.conformance).toContain('http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/receive-updates')
+    expect(s['http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation']).toEqual({ endpoints: ['mqtt://127.0.0.1:1883'] })
+  })
+
+  it('v1.1/Datastreams(id)/Observations: every Observation created in that Datastream, as the HTTP API serialises it', async () => {
+    const c = await connect()
+    const topic = `v1.1/Datastreams(${f.ids.temp})/Observations`
+    const got = collect(c, topic)
+    await c.subscribeAsync(topic)
+    await f.send('POST', `/v1.1/Datastreams(${f.ids.loggerTemp})/Observations`, { phenomenonTime: '2025-02-01T00:00:00Z', result: 1 }) // another Datastream
+    const r = await f.send('POST', `/v1.1/Datastreams(${f.ids.temp})/Observations`, { phenomenonTime: '2025-02-01T00:00:00Z', result: 21.5 })
+    const [m] = await got.next()
+    expect(m).toEqual((await f.get(`/v1.1/Observations(${r.body['@iot.id']})`)).body)
+    expect(m['@iot.selfLink']).toBe(`http://localhost:80/v1.1/Observations(${r.body['@iot.id']})`)
+    await settle()
+    expect(got.messages).toHaveLength(1)
+  })
+
+  it('observations stored by ingest (EntityEvents create/update) reach subscribers', async () => {
+    const c = await connect()
+    const topic = `v1.1/Datastreams(${f.ids.temp})/Observations`
+    const got = collect(c, topic)
+    await c.subscribeAsync(topic)
+    const id = Number(f.db.prepare('INSERT INTO observations (datastream_id, phenomenon_time, result, qc, age_s) VALUES (?, ?, ?, 0, 60)').run(f.ids.temp, Date.UTC(2025, 3, 1), 22.25).lastInsertRowid)
+    events.emit([{ set: 'Observations', id, kind: 'create' }, { set: 'Observations', id: f.ids.flaggedObs, kind: 'update' }])
+    const ms = await got.next(2)
+    expect(ms.map((m) => m['@iot.id']).sort()).toEqual([id, f.ids.flaggedObs].sort())
+    expect(ms.find((m) => m['@iot.id'] === id)).toMatchObject({ result: 22.25, resultTime: '2025-04-01T00:01:00.000Z', resultQuality: { aggregate: 1 } })
+  })
+
+  it('v1.1/Things(id) on update, v1.1/Things on create, v1.1/Things(id)/name only when the name changes', async () => {
+    const c = await connect()
+    const id = f.ids.logger
+    const one = collect(c, `v1.1/Things(${id})`)
+    const all = collect(c, 'v1.1/Things')
+    const name = collect(c, `v1.1/Things(${id})/name`)
+    await c.subscribeAsync([`v1.1/Things(${id})`, 'v1.1/Things', `v1.1/Things(${id})/name`])
+    await f.send('PATCH', `/v1.1/Things(${id})`, { description: 'new description' })
+    expect((await one.next())[0]).toMatchObject({ '@iot.id': id, description: 'new description' })
+    await settle()
+    expect(name.messages).toHaveLength(0)
+    await f.send('PATCH', `/v1.1/Things(${id})`, { name: 'Renamed logger' })
+    expect(await name.next()).toEqual([{ name: 'Renamed logger' }])
+    const created = await f.send('POST', '/v1.1/Things', { name: 'mqtt thing', description: 'd' })
+    const ms = await all.next(3)
+    expect(ms.map((m) => m['@iot.id'])).toContain(created.body['@iot.id'])
+  })
+
+  it('$select on a collection topic: only the selected properties', async () => {
+    const c = await connect()
+    const topic = 'v1.1/Observations?$select=result,phenomenonTime'
+    const got = collect(c, topic)
+    await c.subscribeAsync(topic)
+    await f.send('POST', `/v1.1/Datastreams(${f.ids.temp})/Observations`, { phenomenonTime: '2025-03-01T00:00:00Z', result: 3.5 })
+    expect(await got.next()).toEqual([{ result: 3.5, phenomenonTime: '2025-03-01T00:00:00.000Z' }])
+  })
+
+  it('publishes only to topics with subscribers, and never in the emitter call', async () => {
+    const before = sta.stats().published
+    events.emit([{ set: 'Sensors', id: 1, kind: 'update' }]) // nobody subscribed to Sensors
+    await settle()
+    expect(sta.stats().published).toBe(before)
+    const c = await connect()
+    await c.subscribeAsync('v1.1/Sensors(1)')
+    await settle()
+    events.emit([{ set: 'Sensors', id: 1, kind: 'update' }])
+    expect(sta.stats().published).toBe(before) // not yet: the emitter does not wait
+    await settle()
+    expect(sta.stats().published).toBe(before + 1)
+    await c.unsubscribeAsync('v1.1/Sensors(1)')
+    events.emit([{ set: 'Sensors', id: 1, kind: 'update' }])
+    await settle()
+    expect(sta.stats().published).toBe(before + 1)
+  })
+})
+
+describe('req/create-observations-via-mqtt/observations-creation', () => {
+  it('an authenticated client creates an Observation by publishing to v1.1/Datastreams(id)/Observations; subscribers get the entity', async () => {
+    const sub = await connect()
+    const topic = `v1.1/Datastreams(${f.ids.loggerTemp})/Observations`
+    const got = collect(sub, topic)
+    await sub.subscribeAsync(topic)
+    const pub = await connect({ username: 'mqtt-writer', password: writerKey })
+    const before = count('SELECT count(*) AS n FROM observations WHERE datastream_id = ?', f.ids.loggerTemp)
+    await pub.publishAsync(topic, JSON.stringify({ phenomenonTime: '2025-05-01T00:00:00Z', result: 18.75 }), { qos: 1 })
+    const [m] = await got.next()
+    expect(m).toMatchObject({ phenomenonTime: '2025-05-01T00:00:00.000Z', result: 18.75 })
+    expect(m['@iot.selfLink']).toMatch(/Observations\(\d+\)$/)
+    expect(count('SELECT count(*) AS n FROM observations WHERE datastream_id = ?', f.ids.loggerTemp)).toBe(before + 1)
+    // v1.1/Observations with the Datastream in the body; the admin key as admin/<key>.
+    const admin = await connect({ username: 'admin', password: ADMIN_KEY })
+    await admin.publishAsync('v1.1/Observations', JSON.stringify({ result: 17, Datastream: { '@iot.id': f.ids.loggerTemp } }), { qos: 1 })
+    await got.next(2)
+    expect(count('SELECT count(*) AS n FROM observations WHERE datastream_id = ?', f.ids.loggerTemp)).toBe(before + 2)
+    // A bad body is dropped (logged), the connection stays.
+    await pub.publishAsync(topic, 'not json', { qos: 1 })
+    await settle()
+    expect(pub.connected).toBe(true)
+    expect(sta.stats().rejected).toBeGreaterThan(0)
+  })
+})
+
+describe('broker ACL', () => {
+  it('anonymous clients may subscribe to SensorThings topics only, exact ones, and publish nothing', async () => {
+    const anon = await connect()
+    expect(await suback(anon, ['v1.1/Things', 'v1.0/Things', 'application/+/device/+/event/up', 'v3/app/devices/x/up', 'v1.1/#', 'v1.1/Frobs', '$SYS/#'])).toEqual([0, 0, 128, 128, 128, 128, 128])
+    const before = count('SELECT count(*) AS n FROM observations')
+    const closed = new Promise<void>((r) => anon.once('close', () => r()))
+    anon.publish(`v1.1/Datastreams(${f.ids.temp})/Observations`, JSON.stringify({ result: 1 }), { qos: 1 })
+    await closed
+    expect(count('SELECT count(*) AS n FROM observations')).toBe(before)
+    const anon2 = await connect()
+    const closed2 = new Promise<void>((r) => anon2.once('close', () => r()))
+    anon2.publish('application/1/device/x/event/up', '{}', { qos: 1 })
+    await closed2
+  })
+
+  it('ingest topics are for the write role; a wrong password is refused at CONNECT', async () => {
+    const w = await connect({ username: 'mqtt-writer', password: writerKey })
+    expect(await suback(w, ['application/+/device/+/event/up'])).toEqual([0])
+    await w.publishAsync('application/1/device/x/event/up', '{}', { qos: 1 })
+    expect(w.connected).toBe(true)
+    const reader = f.credentials.create('mqtt-reader', 'read')
+    const r = await connect({ username: 'mqtt-reader', password: reader.key })
+    expect(await suback(r, ['gateway/+/event/up', 'v1.1/Things'])).toEqual([128, 0])
+    await expect(mqtt.connectAsync(url, { username: 'mqtt-writer', password: 'wrong', reconnectPeriod: 0 })).rejects.toThrow(/Bad username or password/i)
+  })
+})
+
+describe('bounded: a backlog never grows without limit', () => {
+  it('drops the oldest changes past maxPendingChanges, counting them', async () => {
+    const ev = new EntityEvents()
+    const b = await Aedes.createBroker()
+    const m = attachStaMqtt({ broker: b, db: f.db, events: ev, credentials: f.credentials, maxPendingChanges: 10 })
+    b.emit('subscribe', [{ topic: 'v1.1/Observations', qos: 0 }], { id: 'fake' } as never)
+    ev.emit(Array.from({ length: 25 }, (_, i) => ({ set: 'Observations' as const, id: i + 1, kind: 'create' as const })))
+    expect(m.stats().droppedChanges).toBe(15)
+    await settle()
+    expect(m.stats().published).toBe(10)
+    m.close()
+    await new Promise<void>((r) => b.close(() => r()))
+  })
+})
