@@ -7,6 +7,7 @@ import { doctorCommand } from './commands/doctor.js'
 import { provisionCommand } from './commands/provision.js'
 import { reprocessCommand } from './commands/reprocess.js'
 import { serveCommand } from './commands/serve.js'
+import { simCommand } from './commands/sim.js'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   devicesCommand(program)
   reprocessCommand(program)
   doctorCommand(program)
+  simCommand(program)
   return program
 }
 
