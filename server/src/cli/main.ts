@@ -8,6 +8,7 @@ import { provisionCommand } from './commands/provision.js'
 import { reprocessCommand } from './commands/reprocess.js'
 import { serveCommand } from './commands/serve.js'
 import { simCommand } from './commands/sim.js'
+import { demoCommand } from './commands/demo.js'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   reprocessCommand(program)
   doctorCommand(program)
   simCommand(program)
+  demoCommand(program)
   return program
 }
 

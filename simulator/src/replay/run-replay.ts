@@ -48,6 +48,8 @@ export interface ReplayProgress extends Progress {
   inFlight: number;
   /** Behind the virtual schedule, wall ms (finite speeds). */
   lagMs: number;
+  /** Live replays: caught up with the present, waiting for the next frame's time. */
+  waitingForPresent?: boolean;
 }
 
 export interface ReplayOptions {
@@ -192,14 +194,28 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
   const progressEvery = options.progressIntervalMs ?? 500;
   let lastReport = Number.NEGATIVE_INFINITY;
   let virtualNow = fromMs;
-  const report = (force: boolean) => {
+  const report = (force: boolean, waitingForPresent = false) => {
     if (!options.onProgress) return;
     const now = wall.now();
     if (!force && now - lastReport < progressEvery) return;
     lastReport = now;
     const p = meter.at((Math.min(virtualNow, toMs) - fromMs) / 1000);
     const forwards = output.counters().sent;
-    options.onProgress({ ...p, virtualTimeMs: virtualNow, framesSent: ledger.frames.length, forwards, framesPerS: p.elapsedMs > 0 ? (ledger.frames.length * 1000) / p.elapsedMs : 0, inFlight: output.inFlight(), lagMs: clock.lagMs(virtualNow) });
+    options.onProgress({
+      ...p,
+      virtualTimeMs: virtualNow,
+      framesSent: ledger.frames.length,
+      forwards,
+      framesPerS: p.elapsedMs > 0 ? (ledger.frames.length * 1000) / p.elapsedMs : 0,
+      inFlight: output.inFlight(),
+      lagMs: clock.lagMs(virtualNow),
+      ...(waitingForPresent ? { waitingForPresent } : {}),
+    });
+  };
+  /** Waits for an event's time; a live replay says so when it has caught up with the present. */
+  const due = async (atMs: number) => {
+    if (options.live && atMs > Date.now() + progressEvery) report(true, true);
+    await clock.until(atMs, options.signal);
   };
 
   let aborted = false;
@@ -219,7 +235,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         e.buoy.settle(e.tx.frame, outcome.acknowledged);
         schedule(e.buoy);
       } else if (e.kind === 'forward') {
-        await clock.until(event.atMs, options.signal);
+        await due(event.atMs);
         const frame = e.action.frame;
         if (!reachedServer.has(frame.id)) {
           reachedServer.add(frame.id);
@@ -231,7 +247,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayResult> {
         }
         await output.send(e.action);
       } else {
-        await clock.until(event.atMs, options.signal);
+        await due(event.atMs);
         await output.sendGatewayStats?.(event.atMs, (id) => radio.gatewayOffline(id, event.atMs));
         if (event.atMs + statIntervalMs < toMs) queue.push(event.atMs + statIntervalMs, PRIORITY.stat, { kind: 'stat' });
       }

@@ -35,7 +35,9 @@ describe('time-shifted and live replays', () => {
       arrivals.length = 0;
       const started = Date.now();
       const shift = started + 1500 - last;
-      const { ledger } = await runReplay({ fleet: await bundledFleet(), sourceCache: sources, from: until(0) + shift, to: until(1) + shift, timeShiftMs: shift, live: true, target: { udp: sink.address, statIntervalS: 0 }, seed: 4 });
+      let waited = false;
+      const { ledger } = await runReplay({ fleet: await bundledFleet(), sourceCache: sources, from: until(0) + shift, to: until(1) + shift, timeShiftMs: shift, live: true, target: { udp: sink.address, statIntervalS: 0 }, seed: 4, progressIntervalMs: 100, onProgress: (p) => { if (p.waitingForPresent) waited = true; } });
+      expect(waited).toBe(true);
       const heard = ledger.frames.filter((f) => f.heardBy.length > 0).map((f) => f.rxTimeMs);
       expect(heard.length).toBeGreaterThan(10);
       // Nothing went out before its time, and frames of the past went out without waiting.
