@@ -1,7 +1,7 @@
 // Node-side driver for the DeviceScript CLI (@devicescript/cli 2.16.4): build firmware entry points
 // and run DeviceScript test files in the WASM VM. Used by devices/test, devices/bench and hil-tests.
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,9 +63,15 @@ export function vmConsoleLines(stdout: string): string[] {
   return lines;
 }
 
-/** Runs a DeviceScript test file (path relative to devices/) in the VM: `devs run <file> --test --test-self-exit`. */
-export function runVmTest(file: string, timeoutMs = 60_000): Promise<DevsResult> {
-  return runDevs(['run', file, '--test', '--test-self-exit'], timeoutMs);
+/**
+ * Runs a DeviceScript test file (path relative to devices/) in the VM: `devs run <file> --test
+ * --test-self-exit`. The CLI stops a test run after `--test-timeout` ms of wall time (5 s by
+ * default), so long suites pass their own (`vmTimeoutMs`); `timeoutMs` bounds the whole process.
+ */
+export function runVmTest(file: string, timeoutMs = 60_000, vmTimeoutMs?: number): Promise<DevsResult> {
+  const args = ['run', file, '--test', '--test-self-exit'];
+  if (vmTimeoutMs !== undefined) args.push(`--test-timeout=${vmTimeoutMs}`);
+  return runDevs(args, timeoutMs);
 }
 
 export interface BuildResult extends DevsResult {
@@ -89,3 +95,86 @@ export async function buildFirmware(entry: string, timeoutMs = 60_000): Promise<
   }
   return { ...r, bytecodeBytes };
 }
+
+export interface DevsProcess {
+  /** Console lines the program printed so far ("WASM> " prefix and colours removed). */
+  lines: string[];
+  /** Resolves with the first printed line matching `pattern` (after `from`), or rejects after `timeoutMs`. */
+  waitForLine(pattern: RegExp, timeoutMs: number, from?: number): Promise<{ line: string; index: number }>;
+  /** Everything the CLI printed, for failure messages. */
+  output(): string;
+  kill(): Promise<void>;
+}
+
+/** Starts `devs <args>` in devices/ and follows the program's console while it runs (e.g. `run x.ts --tcp`). */
+export function spawnDevs(args: string[]): DevsProcess {
+  const child = spawn(process.execPath, [DEVS_BIN, ...args], {
+    cwd: DEVICES_DIR,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let raw = '';
+  let pending = '';
+  const waiters: (() => void)[] = [];
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    raw += s;
+    pending += s;
+    const parts = pending.split(/\r?\n/);
+    pending = parts.pop() ?? '';
+    for (const l of vmConsoleLines(parts.join('\n'))) lines.push(l);
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (raw += s));
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    lines,
+    output: () => raw.replace(ANSI, ''),
+    waitForLine(pattern, timeoutMs, from = 0) {
+      return new Promise((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+        const check = () => {
+          for (let i = from; i < lines.length; i++) {
+            if (pattern.test(lines[i]!)) {
+              clearTimeout(deadline);
+              resolve({ line: lines[i]!, index: i });
+              return;
+            }
+          }
+          waiters.push(check);
+        };
+        check();
+      });
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** DeviceScript's limit on function bytecode: 16-bit code offsets (runtime verify.c, check 1051). */
+export const DEVS_CODE_LIMIT = 65536;
+
+/** Function bytecode of the last build, in total and for our own folders. */
+export function functionBytes(): { total: number; own: number } {
+  const dbg = JSON.parse(readFileSync(join(DEVICES_DIR, '.devicescript', 'bin', 'bytecode-dbg.json'), 'utf8')) as {
+    sources: { path: string; length: number }[];
+    functions: { location: [number, number]; size: number }[];
+  };
+  const spans: { from: number; to: number; path: string }[] = [];
+  let at = 0;
+  for (const s of dbg.sources) {
+    spans.push({ from: at, to: at + s.length, path: s.path });
+    at += s.length;
+  }
+  let total = 0;
+  let own = 0;
+  for (const f of dbg.functions) {
+    total += f.size;
+    const span = spans.find((s) => f.location[0] >= s.from && f.location[0] < s.to);
+    if (span && /^src\/(lorawan|radio|crypto)\//.test(span.path) && !span.path.startsWith('src/lorawan/size/')) own += f.size;
+  }
+  return { total, own };
+}
+

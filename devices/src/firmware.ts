@@ -1,12 +1,18 @@
-// Buoy firmware entry: brings a board up. Sampling, the queue, the LoRaWAN stack and the sensor
-// drivers plug in here as they land (see docs/firmware.md).
+// Buoy firmware entry on a board: brings the board up (radio SPI and reset), then runs the buoy
+// application (src/app/buoy.ts) on the board's sensors and the given radio link.
 import * as ds from "@devicescript/core"
 import { pinMode } from "@devicescript/gpio"
 import { spi } from "@devicescript/spi"
+import { Buoy } from "./app/buoy"
+import { buoyOptions } from "./app/context"
+import { BoardPower, DevicescriptRuntime, SettingsStore } from "./app/devicescript-platform"
+import { FIRMWARE_VERSION } from "./app/version"
 import { BuoyBoard } from "./board"
 import { PAYLOAD_VERSION } from "./codec"
+import { LinkLayer } from "./link"
+import { startBoardSensors } from "./sensors/board-sensors"
 
-export const FIRMWARE_VERSION = "0.1.0"
+export { FIRMWARE_VERSION }
 
 /** SX127x and SX126x both take SPI mode 0; 1 MHz leaves margin on long wires to an external module. */
 const RADIO_SPI_HZ = 1000000
@@ -23,7 +29,11 @@ async function resetRadio(board: BuoyBoard) {
     await ds.sleep(10)
 }
 
-export async function startBuoy(board: BuoyBoard) {
+/**
+ * Starts the buoy on `board`. `makeLink` builds the radio link once SPI is configured and the
+ * radio is out of reset (the LoRaWAN MAC of src/lorawan; see docs/firmware.md).
+ */
+export async function startBuoy(board: BuoyBoard, makeLink: (board: BuoyBoard) => LinkLayer) {
     console.log(
         "reeflink buoy firmware " + FIRMWARE_VERSION + ", payload v" + PAYLOAD_VERSION +
         ", board " + board.id + ", radio " + board.radio.chip
@@ -36,4 +46,16 @@ export async function startBuoy(board: BuoyBoard) {
         hz: RADIO_SPI_HZ,
     })
     await resetRadio(board)
+    const buoy = new Buoy(
+        {
+            runtime: new DevicescriptRuntime(),
+            power: new BoardPower(),
+            store: new SettingsStore(),
+            link: makeLink(board),
+            sensors: startBoardSensors(board),
+            log: (line: string) => console.log(line),
+        },
+        buoyOptions({ firmwareVersion: FIRMWARE_VERSION })
+    )
+    await buoy.run()
 }

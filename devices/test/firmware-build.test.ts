@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firmwareTargets } from '../harness/boards.ts';
-import { buildFirmware, DEVICES_DIR } from '../harness/devs.ts';
+import { buildFirmware, DEVICES_DIR, DEVS_CODE_LIMIT, functionBytes } from '../harness/devs.ts';
 
 const targets = firmwareTargets();
 
@@ -18,6 +18,9 @@ describe('firmware build per board', () => {
     const output = (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, '').slice(-3000);
     expect(r.code, output).toBe(0);
     expect(r.bytecodeBytes, output).toBeGreaterThan(0);
-    console.log(`firmware ${t.boardId}: ${r.bytecodeBytes} bytes of bytecode`);
+    // The runtime refuses to load an image over 64 KiB of function bytecode (verify.c, 1051).
+    const functions = functionBytes().total;
+    expect(functions).toBeLessThan(DEVS_CODE_LIMIT);
+    console.log(`firmware ${t.boardId}: ${r.bytecodeBytes} bytes of bytecode, ${functions} of functions`);
   });
 });
