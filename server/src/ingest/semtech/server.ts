@@ -38,6 +38,9 @@ export interface SemtechUdpServerOptions {
   logger?: IngestLogger
 }
 
+/** Requested socket receive buffer; the kernel grants at most net.core.rmem_max. */
+export const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024
+
 export type DownlinkError = { code: 'not-running' | 'unknown-gateway' | 'invalid-txpk' | 'send-failed'; detail: string }
 export type DownlinkResult = { ok: true; token: number } | { ok: false; error: DownlinkError }
 
@@ -62,7 +65,10 @@ export class SemtechUdpServer {
   async start(): Promise<AddressInfo> {
     if (this.socket) return this.socket.address()
     const host = this.options.host ?? '0.0.0.0'
-    const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4')
+    // A large receive buffer: while a batch commits, gateways keep sending, and the Semtech
+    // protocol never retransmits — a datagram the kernel drops is an uplink lost. The kernel caps
+    // the size at net.core.rmem_max (4 MiB here; raise it on busy deployments).
+    const socket = dgram.createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES })
     socket.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo))
     // A send failure to one gateway (ICMP unreachable…) must not take the server down.
     socket.on('error', (err) => this.options.logger?.warn({ source: SOURCE, err: err.message }, 'ingest: UDP socket error'))
