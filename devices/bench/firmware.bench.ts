@@ -6,7 +6,7 @@
 //   (src/app, in Node) over two simulated days of the codecs' realistic reef-lagoon series and
 //   counting the second day. Baseline: The Things Network's fair use, 30 s/day.
 import { decodeUplink, TTN_DAILY_AIRTIME_MS } from '@reeflink/codecs';
-import { realisticSeries } from '../../codecs/test/support/series.ts';
+import { realisticSeries } from '@reeflink/codecs/testing/series';
 import { buoyOptions } from '../src/app/context.ts';
 import { DEFAULT_CONFIG } from '../src/app/config.ts';
 import { BuoyWorld } from '../src/app/testing/simulation.ts';

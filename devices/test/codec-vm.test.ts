@@ -12,7 +12,7 @@ import {
   toHex,
 } from '@reeflink/codecs';
 import { GOLDEN_VECTORS } from '@reeflink/codecs/vectors';
-import type { GoldenVector } from '../../codecs/vectors/types.ts';
+import type { GoldenVector } from '@reeflink/codecs/vectors/types';
 import { type DevsResult, runVmTest, vmConsoleLines } from '../harness/devs.ts';
 
 /** The line src/codec.vmtest.ts prints for v, computed with Node's codec. */
