@@ -9,10 +9,13 @@ export interface ServeProcess {
   child: ChildProcess
   ports: { http: number; udp: number }
   exited: Promise<number | null>
+  /** Every line the server logged so far (JSON). */
+  log: string[]
 }
 
 export function startServeProcess(database: string, extraArgs: string[] = [], timeoutMs = 20000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--database', database, '--http-port', '0', '--udp-port', '0', '--no-mqtt', '--log-level', 'info', ...extraArgs], {
+  const level = extraArgs.includes('--log-level') ? [] : ['--log-level', 'info']
+  const child = spawn(process.execPath, [BIN, 'serve', '--database', database, '--http-port', '0', '--udp-port', '0', '--no-mqtt', ...level, ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, REEFLINK_LOG_LEVEL: '' },
   })
@@ -23,7 +26,9 @@ export function startServeProcess(database: string, extraArgs: string[] = [], ti
       reject(new Error('reeflink serve did not start in time'))
     }, timeoutMs)
     let udp: number | null = null
+    const log: string[] = []
     createInterface({ input: child.stderr! }).on('line', (line) => {
+      log.push(line)
       let entry: any
       try {
         entry = JSON.parse(line)
@@ -33,7 +38,7 @@ export function startServeProcess(database: string, extraArgs: string[] = [], ti
       if (entry.msg === 'Semtech UDP packet forwarder listener') udp = entry.port
       if (entry.msg === 'reeflink is serving') {
         clearTimeout(timer)
-        resolve({ child, ports: { http: Number(new URL(entry.http).port), udp: udp! }, exited })
+        resolve({ child, ports: { http: Number(new URL(entry.http).port), udp: udp! }, exited, log })
       }
     })
     child.on('exit', (code) => {
