@@ -25,6 +25,8 @@ export type UplinkSourceKind =
   | 'chirpstack-application-http'
   | 'tts-mqtt'
   | 'tts-webhook'
+  /** A reeflink buoy publishing its own PHYPayloads over Wi-Fi (reeflink/v1/<devEui>/phy/up). */
+  | 'buoy-mqtt'
 
 /** A raw LoRaWAN frame heard by a gateway: the server checks the MIC and decrypts it. */
 export interface PhyUplink {

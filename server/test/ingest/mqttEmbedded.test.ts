@@ -55,6 +55,17 @@ describe('embedded broker ingest', () => {
     expect(counters.accepted()).toBe(4)
   })
 
+  it("takes a reeflink buoy's own PHYPayloads published over Wi-Fi (reeflink/v1/<devEui>/phy/up)", async () => {
+    const buoy = await client('buoy')
+    const phy = Buffer.from('40011001260000000001aabbccdd11223344', 'hex')
+    await buoy.publishAsync('reeflink/v1/70B3D57ED0000101/phy/up', phy, { qos: 1 })
+    await buoy.publishAsync('reeflink/v1/70b3d57ed0000101/phy/up', Buffer.alloc(5), { qos: 1 })
+    expect(sink.durable).toHaveLength(1)
+    expect(sink.durable[0]).toMatchObject({ kind: 'phy', source: 'buoy-mqtt', reception: { gatewayId: 'mqtt:70b3d57ed0000101' } })
+    expect((sink.durable[0] as any).phyPayload.equals(phy)).toBe(true)
+    expect(counters.rejected({ source: 'buoy-mqtt', reason: 'invalid-field' })).toBe(1)
+  })
+
   it('holds the PUBACK until submit() resolves', async () => {
     sink.mode = 'manual'
     const publisher = await client('bridge')

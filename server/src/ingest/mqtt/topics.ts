@@ -4,6 +4,8 @@
 //   The Things Stack v3: v3/{application id}[@{tenant id}]/devices/{device id}/up
 //   ChirpStack Gateway Bridge: [{region}/]gateway/{gatewayId}/event/up (v4 prefixes the region,
 //     e.g. eu868/; chirpstack-docs src/chirpstack-gateway-bridge/integrations/mqtt.md)
+//   A reeflink buoy on Wi-Fi: reeflink/v1/{devEui}/phy/up, the binary LoRaWAN PHYPayload
+//     (docs/lorawan-mac.md, "MQTT over Wi-Fi"): MIC, counter and encryption are checked as for radio.
 import { normaliseEui } from '../fields.js'
 import { rejected, type Parsed } from '../rejections.js'
 
@@ -12,12 +14,14 @@ export const DEFAULT_INGEST_TOPICS: readonly string[] = [
   'v3/+/devices/+/up',
   '+/gateway/+/event/up',
   'gateway/+/event/up',
+  'reeflink/v1/+/phy/up',
 ]
 
 export type IngestTopic =
   | { kind: 'chirpstack-application'; applicationId: string; devEui: string }
   | { kind: 'tts'; applicationId: string; tenantId?: string; deviceId: string }
   | { kind: 'gateway-bridge'; region?: string; gatewayId: string }
+  | { kind: 'buoy-phy'; devEui: string }
 
 export function classifyTopic(topic: string): Parsed<IngestTopic> {
   const parts = topic.split('/')
@@ -30,6 +34,11 @@ export function classifyTopic(topic: string): Parsed<IngestTopic> {
   if (parts.length === 5 && at(0) === 'v3' && at(2) === 'devices' && at(4) === 'up' && at(1) !== '' && at(3) !== '') {
     const [applicationId, tenantId] = at(1).split('@', 2)
     return { ok: true, value: tenantId === undefined ? { kind: 'tts', applicationId, deviceId: at(3) } : { kind: 'tts', applicationId, tenantId, deviceId: at(3) } }
+  }
+  if (parts.length === 5 && at(0) === 'reeflink' && at(1) === 'v1' && at(3) === 'phy' && at(4) === 'up') {
+    const devEui = normaliseEui(at(2))
+    if (devEui === undefined) return rejected('unknown-topic', `${topic}: device segment ${JSON.stringify(at(2))} is not a DevEUI`)
+    return { ok: true, value: { kind: 'buoy-phy', devEui } }
   }
   const bridge = parts.length === 4 ? 0 : parts.length === 5 ? 1 : -1
   if (bridge >= 0 && at(bridge) === 'gateway' && at(bridge + 2) === 'event' && at(bridge + 3) === 'up' && (bridge === 0 || at(0) !== '')) {

@@ -41,8 +41,13 @@ export function createUplinkMessageHandler(options: UplinkMessageOptions): Uplin
       options.counters.reject(source, { reason: 'too-large', detail: `${payload.length} bytes on ${topic}, limit ${maxBytes}` })
       return true
     }
-    const json = parseJsonObject(payload, topic)
-    const parsed: Parsed<ReceivedUplink> = json.ok ? parseForTopic(classified.value, json.value, receivedAtMs) : json
+    let parsed: Parsed<ReceivedUplink>
+    if (classified.value.kind === 'buoy-phy') {
+      parsed = buoyPhyUplink(classified.value.devEui, payload, receivedAtMs)
+    } else {
+      const json = parseJsonObject(payload, topic)
+      parsed = json.ok ? parseForTopic(classified.value, json.value, receivedAtMs) : json
+    }
     if (!parsed.ok) {
       options.counters.reject(source, parsed.rejection)
       return true
@@ -51,7 +56,22 @@ export function createUplinkMessageHandler(options: UplinkMessageOptions): Uplin
   }
 }
 
+/**
+ * A buoy's own PHYPayload over Wi-Fi: no gateway heard it, so the reception is the broker's, at
+ * the server's clock (there is no GPS time to count sample ages back from).
+ */
+function buoyPhyUplink(devEui: string, payload: Buffer, receivedAtMs: number): Parsed<ReceivedUplink> {
+  if (payload.length < 12 || payload.length > 255) {
+    return { ok: false, rejection: { reason: 'invalid-field', detail: `reeflink/v1/${devEui}/phy/up: a PHYPayload is 12 to 255 bytes, got ${payload.length}` } }
+  }
+  return {
+    ok: true,
+    value: { kind: 'phy', source: 'buoy-mqtt', phyPayload: Buffer.from(payload), receivedAtMs, reception: { gatewayId: `mqtt:${devEui}` } },
+  }
+}
+
 function sourceOf(topic: IngestTopic): IngestCounterSource {
+  if (topic.kind === 'buoy-phy') return 'buoy-mqtt'
   if (topic.kind === 'chirpstack-application') return 'chirpstack-application-mqtt'
   if (topic.kind === 'tts') return 'tts-mqtt'
   return 'chirpstack-gateway-bridge-mqtt'
@@ -70,5 +90,7 @@ function parseForTopic(topic: IngestTopic, json: Record<string, unknown>, receiv
       return parseTtsApplicationUp(json, 'tts-mqtt', receivedAtMs, topic)
     case 'gateway-bridge':
       return parseGatewayBridgeUplink(json, topic.gatewayId, receivedAtMs)
+    case 'buoy-phy':
+      return { ok: false, rejection: { reason: 'invalid-field', detail: 'buoy PHYPayloads are binary, not JSON' } }
   }
 }
