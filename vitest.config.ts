@@ -4,5 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['codecs', 'boards', 'devices', 'simulator', 'server', 'hil-tests'],
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });
