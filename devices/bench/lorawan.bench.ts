@@ -103,7 +103,7 @@ export async function run(): Promise<BenchRow[]> {
     const b = await probe(entry);
     rows.push({ name: `${label} (function bytecode)`, value: b.total, unit: 'B', baseline: DEVS_CODE_LIMIT, ratio: b.total / DEVS_CODE_LIMIT });
   }
-  const fw = await probe('src/lorawan/size/firmware-ttgo.ts');
+  const fw = await probe('src/main_lilygo_ttgo_lora32_v21.ts');
   rows.push({ name: 'TTGO LoRa32 firmware with the LoRaWAN link (function bytecode; baseline: DeviceScript 64 KB limit)', value: fw.total, unit: 'B', baseline: DEVS_CODE_LIMIT, ratio: fw.total / DEVS_CODE_LIMIT });
   return rows;
 }

@@ -104,12 +104,23 @@ export interface DevsProcess {
   /** Everything the CLI printed, for failure messages. */
   output(): string;
   kill(): Promise<void>;
+  /** Process id of the CLI (for cleanup of leftovers). */
+  pid?: number;
+}
+
+export interface SpawnDevsOptions {
+  /**
+   * Working folder (default devices/). The VM keeps its flash (settings) in
+   * `<cwd>/.devicescript/flash/sim.bin`: a run from its own folder, of a prebuilt `.devs` or
+   * `bytecode-dbg.json`, shares neither flash nor build output with other runs.
+   */
+  cwd?: string;
 }
 
 /** Starts `devs <args>` in devices/ and follows the program's console while it runs (e.g. `run x.ts --tcp`). */
-export function spawnDevs(args: string[]): DevsProcess {
+export function spawnDevs(args: string[], options: SpawnDevsOptions = {}): DevsProcess {
   const child = spawn(process.execPath, [DEVS_BIN, ...args], {
-    cwd: DEVICES_DIR,
+    cwd: options.cwd ?? DEVICES_DIR,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -129,6 +140,7 @@ export function spawnDevs(args: string[]): DevsProcess {
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return {
     lines,
+    pid: child.pid,
     output: () => raw.replace(ANSI, ''),
     waitForLine(pattern, timeoutMs, from = 0) {
       return new Promise((resolve, reject) => {

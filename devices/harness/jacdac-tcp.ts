@@ -49,11 +49,17 @@ export interface VmBus {
   connected: Promise<void>;
   /** Adds a simulated device hosting `server` (one device per server keeps role binding unambiguous). */
   addServer(name: string, server: JDServiceServer): void;
+  /** Takes the simulated device added under `name` off the bus (a sensor that stops answering). */
+  removeServer(name: string): void;
   close(): Promise<void>;
 }
 
-/** Starts a jacdac-ts bus listening for the VM on 127.0.0.1:`port`. */
-export async function startVmBus(port = VM_TCP_PORT): Promise<VmBus> {
+/**
+ * Starts a jacdac-ts bus listening for the VM on 127.0.0.1:`port`. The port is fixed, so when
+ * another test file (another vitest project) holds it, this waits for it to be free, up to
+ * `waitForPortMs`, instead of failing: the VM started afterwards connects to this bus only.
+ */
+export async function startVmBus(port = VM_TCP_PORT, waitForPortMs = 300_000): Promise<VmBus> {
   const bus = new JDBus([], { client: false, disableRoleManager: true });
   let socket: Socket | null = null;
   const bridge = createProxyBridge((pkt) => {
@@ -71,16 +77,32 @@ export async function startVmBus(port = VM_TCP_PORT): Promise<VmBus> {
     s.on('error', () => s.destroy());
     onConnect();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const deadline = Date.now() + waitForPortMs;
+  for (;;) {
+    const e = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, '127.0.0.1', () => {
+        server.removeListener('error', resolve);
+        resolve(null);
+      });
+    });
+    if (e === null) break;
+    if (e.code !== 'EADDRINUSE' || Date.now() > deadline) throw e;
+    await new Promise((r) => setTimeout(r, 500));
+  }
   bus.start();
+  const providers = new Map<string, unknown>();
   return {
     bus,
     connected,
     addServer: (name, srv) => {
-      addServer(bus, name, srv);
+      providers.set(name, addServer(bus, name, srv));
+    },
+    removeServer: (name) => {
+      const p = providers.get(name);
+      if (p === undefined) throw new Error(`no simulated device named ${name} on the bus`);
+      providers.delete(name);
+      bus.removeServiceProvider(p);
     },
     close: async () => {
       if (socket) socket.destroy();

@@ -6,8 +6,27 @@ declare module 'jacdac-ts' {
     constructor(transports?: unknown[], options?: { client?: boolean; disableRoleManager?: boolean });
     start(): void;
     stop(): Promise<void>;
+    devices(options?: { serviceClass?: number; ignoreInfrastructure?: boolean }): JDDevice[];
+    removeServiceProvider(provider: unknown): void;
   }
-  export class JDServiceServer {}
+  export class Packet {
+    static from(serviceCommand: number, data: Uint8Array): Packet;
+    readonly data: Uint8Array;
+    readonly serviceCommand: number;
+  }
+  export class JDService {
+    readonly serviceClass: number;
+    sendPacketAsync(pkt: Packet, ack?: boolean): Promise<void>;
+  }
+  export class JDDevice {
+    readonly deviceId: string;
+    services(options?: { serviceClass?: number }): JDService[];
+  }
+  export class JDServiceServer {
+    constructor(serviceClass: number, options?: unknown);
+    protected addCommand(identifier: number, handler: (pkt: Packet) => void): void;
+    sendPacketAsync(pkt: Packet): Promise<void>;
+  }
   export class JDRegisterServer<T extends unknown[]> {
     setValues(values: T): void;
   }
@@ -26,4 +45,6 @@ declare module 'jacdac-ts' {
   export const SRV_DC_VOLTAGE_MEASUREMENT: number;
   export const SRV_LIGHT_LEVEL: number;
   export const SRV_POTENTIOMETER: number;
+  export const SRV_SERIAL: number;
+  export const SRV_SETTINGS: number;
 }
