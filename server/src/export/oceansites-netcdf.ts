@@ -3,23 +3,17 @@
 // <PARAM> and <PARAM>_QC) and the records streamed in chunks through the project's writer.
 // TIME is the UNLIMITED dimension: the row count is known before the header goes out (the
 // caller counts first), and records are appended as the database cursor yields them.
+import { isoSeconds, ncDouble, ncFloat, ncText, oceanSitesDays, oceanSitesTimeVariable } from '@reeflink/simulator/netcdf'
 import type { NcAttributeSpec, NcFileSpec, NcRecordChunk, NcVariableSpec } from '@reeflink/simulator/netcdf'
 import type { DatastreamInfo, StationInfo } from './catalog.js'
 import { oceanSitesFlagOf, type MergedRow } from './observation-rows.js'
 import { FILL_FLOAT, FILL_QC, FLAG_MEANINGS, FLAG_VALUES, MISSING_QC, OCEANSITES_PARAMETERS } from './oceansites-variables.js'
 
-const DAYS_1950_TO_1970 = 7305
-const MS_PER_DAY = 86_400_000
 const RECORDS_PER_CHUNK = 4096
 
-export function oceanSitesDays(ms: number): number {
-  return ms / MS_PER_DAY + DAYS_1950_TO_1970
-}
-
-const text = (name: string, value: string): NcAttributeSpec => ({ name, type: 'char', value })
-const float = (name: string, value: number): NcAttributeSpec => ({ name, type: 'float', value })
-const double = (name: string, value: number): NcAttributeSpec => ({ name, type: 'double', value })
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+const text = ncText
+const float = ncFloat
+const double = ncDouble
 
 export interface NetcdfRequest {
   station: StationInfo
@@ -95,7 +89,7 @@ function globalAttributes(r: NetcdfRequest): NcAttributeSpec[] {
 }
 
 function parameterVariables(code: string): NcVariableSpec[] {
-  const p = OCEANSITES_PARAMETERS[code]!
+  const p = OCEANSITES_PARAMETERS[code as keyof typeof OCEANSITES_PARAMETERS]
   return [
     {
       name: code,
@@ -142,20 +136,7 @@ export function oceanSitesSpec(r: NetcdfRequest): NcFileSpec {
     ],
     attributes: globalAttributes(r),
     variables: [
-      {
-        name: 'TIME',
-        type: 'double',
-        dimensions: ['TIME'],
-        attributes: [
-          text('standard_name', 'time'),
-          text('long_name', 'time'),
-          text('units', 'days since 1950-01-01T00:00:00Z'),
-          text('axis', 'T'),
-          text('calendar', 'gregorian'),
-          double('valid_min', 0),
-          double('valid_max', 90000),
-        ],
-      },
+      oceanSitesTimeVariable(),
       {
         name: 'DEPTH',
         type: 'float',

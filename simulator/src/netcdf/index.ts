@@ -33,3 +33,15 @@ export type {
 } from './writer/file-spec.js';
 export { NetcdfEncoder, type NetcdfEncoderOptions } from './writer/netcdf-encoder.js';
 export { encodeNetcdf, writeNetcdf, writeNetcdfFile, type RecordSource } from './writer/write-netcdf.js';
+export {
+  isoSeconds,
+  ncDouble,
+  ncFloat,
+  ncText,
+  OCEANSITES_FILL_FLOAT,
+  OCEANSITES_FILL_QC,
+  OCEANSITES_PARAMETERS,
+  oceanSitesDays,
+  oceanSitesTimeVariable,
+  type OceanSitesParameter,
+} from './oceansites.js';

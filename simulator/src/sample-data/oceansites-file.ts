@@ -5,48 +5,31 @@
 // UNLIMITED: classic-format record variables pad every byte QC value to 4 bytes, and a fixed
 // dimension keeps the bundled files a quarter smaller. Readers treat both the same.
 import type { NcAttributeSpec, NcFileSpec, NcVariableSpec } from '../netcdf/index.js';
+import {
+  isoSeconds,
+  ncFloat,
+  ncText,
+  OCEANSITES_FILL_FLOAT,
+  OCEANSITES_FILL_QC,
+  OCEANSITES_PARAMETERS,
+  oceanSitesDays,
+  oceanSitesTimeVariable,
+  type OceanSitesParameter,
+} from '../netcdf/oceansites.js';
 import type { MeasuredSeries } from './instrument-record.js';
 import type { SampleParameter, StationSpec } from './station-spec.js';
 
-const DAYS_1950_TO_1970 = 7305;
-const FILL_FLOAT = 99999;
-const FILL_QC = -128;
-
-interface ParameterInfo {
-  standardName: string;
-  longName: string;
-  units: string;
-  validMin: number;
-  validMax: number;
-  resolution: number;
-}
-
-const PARAMETERS: Record<SampleParameter, ParameterInfo> = {
-  TEMP: { standardName: 'sea_water_temperature', longName: 'sea water temperature in-situ ITS-90 scale', units: 'degree_Celsius', validMin: -2.5, validMax: 40, resolution: 0.0001 },
-  CNDC: { standardName: 'sea_water_electrical_conductivity', longName: 'electrical conductivity', units: 'S m-1', validMin: 0, validMax: 8.5, resolution: 0.00001 },
-  PSAL: { standardName: 'sea_water_practical_salinity', longName: 'practical salinity', units: '1', validMin: 2, validMax: 42, resolution: 0.0001 },
-  PRES: { standardName: 'sea_water_pressure_due_to_sea_water', longName: 'sea water pressure, equals 0 at sea-level', units: 'decibar', validMin: -1, validMax: 12000, resolution: 0.002 },
-};
+const FILL_FLOAT = OCEANSITES_FILL_FLOAT;
+const FILL_QC = OCEANSITES_FILL_QC;
+const PARAMETERS: Record<SampleParameter, OceanSitesParameter> = OCEANSITES_PARAMETERS;
 
 const QC_FLAG_VALUES = [0, 1, 2, 3, 4, 5, 7, 8, 9];
 const QC_FLAG_MEANINGS =
   'no_qc_performed good_data probably_good_data bad_data_that_are_potentially_correctable bad_data value_changed nominal_value interpolated_value missing_value';
 
-const text = (name: string, value: string): NcAttributeSpec => ({ name, type: 'char', value });
-const float = (name: string, value: number | number[]): NcAttributeSpec => ({ name, type: 'float', value });
-const double = (name: string, value: number): NcAttributeSpec => ({ name, type: 'double', value });
+const text = ncText;
+const float = ncFloat;
 
-/** OceanSITES TIME: days since 1950-01-01T00:00:00Z. */
-export function oceanSitesDays(ms: number): number {
-  return ms / 86_400_000 + DAYS_1950_TO_1970;
-}
-
-/** ISO 8601 without milliseconds, as OceanSITES coverage attributes are written. */
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** The OceanSITES file name: OS_<platform>_<deployment>_<mode>_<content>.nc */
 export function oceanSitesFileName(station: StationSpec): string {
   const deployment = `${station.start.slice(0, 4)}${station.start.slice(5, 7)}`;
   const content = station.parameters.includes('CNDC') || station.parameters.includes('PSAL') ? 'CTD' : station.parameters.includes('PRES') ? 'TP' : 'T';
@@ -182,21 +165,7 @@ export function oceanSitesSpec(station: StationSpec, series: MeasuredSeries, opt
     ],
     attributes: globalAttributes(station, series, options),
     variables: [
-      {
-        name: 'TIME',
-        type: 'double',
-        dimensions: ['TIME'],
-        attributes: [
-          text('standard_name', 'time'),
-          text('long_name', 'time'),
-          text('units', 'days since 1950-01-01T00:00:00Z'),
-          text('axis', 'T'),
-          text('calendar', 'gregorian'),
-          double('valid_min', 0),
-          double('valid_max', 90000),
-        ],
-        data: days,
-      },
+      oceanSitesTimeVariable(days),
       coordinate(
         'DEPTH',
         [text('standard_name', 'depth'), text('long_name', 'depth of each measurement'), text('units', 'meters'), text('positive', 'down'), text('axis', 'Z'), text('reference', 'sea_level')],
