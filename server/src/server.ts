@@ -4,6 +4,7 @@
 import { Aedes } from 'aedes'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { createServer, type Server } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import type { ReeflinkConfig } from './config/config.js'
@@ -16,6 +17,8 @@ import { CredentialStore } from './auth/index.js'
 import { exportPlugin, portalPlugin } from './export/index.js'
 import { registerHealth } from './ops/health.js'
 import { ServerMetrics } from './ops/metrics.js'
+import { guardedBrokerHandle, installBrokerLimits, registerHttpLimits } from './ops/limits.js'
+import { loadTls, mqttTlsPort } from './ops/tls.js'
 import helmet from '@fastify/helmet'
 import { fileURLToPath } from 'node:url'
 import { FleetRegistry } from './pipeline/registry.js'
@@ -29,8 +32,8 @@ export interface RunningServer {
   events: EntityEvents
   broker: Aedes | null
   http: FastifyInstance
-  urls: { http: string; mqtt: string | null; udp: string | null }
-  ports: { http: number; mqtt: number | null; udp: number | null }
+  urls: { http: string; mqtt: string | null; udp: string | null; mqtts?: string | null }
+  ports: { http: number; mqtt: number | null; udp: number | null; mqtts?: number | null }
   close(): Promise<void>
 }
 
@@ -69,20 +72,38 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     log.info({ database: config.database, schema: schemaVersion(db) }, 'store open')
     const registry = new FleetRegistry(db)
     const events = new EntityEvents()
+    // The last failed batch's error until a batch commits again (for /health; ops/health.ts).
+    let ingestFailure: string | null = null
     const ingest = new IngestService(db, registry, {
       events,
       phy: new LorawanStage({ dedupWindowMs: config.ingest.dedupWindowMs }),
       maxBatch: config.ingest.maxBatch,
-      onError: (err) => log.error({ err }, 'ingest batch failed: nothing of it was stored or acknowledged'),
-      onBatch: (b) => metrics?.observeBatch(b),
+      onError: (err) => {
+        ingestFailure = (err as Error)?.message ?? String(err)
+        log.error({ err }, 'ingest batch failed: nothing of it was stored or acknowledged')
+      },
+      onBatch: (b) => {
+        ingestFailure = null
+        metrics?.observeBatch(b)
+      },
     })
     closers.push(() => ingest.close())
     const sourceCounters = new IngestCounters()
-    const metrics: ServerMetrics | null = new ServerMetrics({ ingest, sourceCounters })
+    // Refusals by the resource limits, filled in as the limited listeners start (ops/limits.ts).
+    const limitRefusals: Record<string, () => number> = {}
+    const metrics: ServerMetrics | null = new ServerMetrics({
+      ingest,
+      sourceCounters,
+      limitRefusals: () => Object.fromEntries(Object.entries(limitRefusals).map(([k, f]) => [k, f()])),
+    })
     const ingestLog = log.child({ component: 'ingest' })
 
     // Credentials for SensorThings writes and the broker ACL; the first admin key comes from config.
     const credentials = new CredentialStore(db, { adminKey: config.auth.adminKey })
+    // Limits and TLS (ops/limits.ts, ops/tls.ts): TLS files are read now, so a bad path fails the start.
+    const tls = loadTls(config.tls)
+    let mqttTlsServer: Server | null = null
+    let mqttsPort: number | null = null
     let staPublicUrl = config.http.publicUrl ?? ''
 
     // 2. MQTT broker (embedded by default, so that `reeflink serve` needs nothing else).
@@ -94,7 +115,10 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       const b = broker
       const staMqtt = attachStaMqtt({ broker: b, db, events, credentials, publicUrl: () => staPublicUrl, log: (level, msg, detail) => log[level](detail ?? {}, msg) })
       closers.push(() => staMqtt.close())
-      const tcp = createServer(b.handle)
+      // Connections announcing packets over the message limit (+ room for the topic) are closed.
+      const guarded = guardedBrokerHandle(b, config.mqtt.maxMessageBytes + 4096)
+      limitRefusals.mqtt_packet_size = guarded.refused
+      const tcp = createServer(guarded.handle)
       mqttTcp = tcp
       mqttPort = await listenTcp(tcp, config.mqtt.port, config.host)
       closers.push(
@@ -108,6 +132,24 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       // Bridge frames). Registered after any broker ACL hooks: it chains authorizePublish.
       const mqttIngest = await startMqttIngest({ aedes: b, sink: ingest, counters: sourceCounters, maxMessageBytes: config.mqtt.maxMessageBytes, logger: ingestLog })
       closers.push(() => mqttIngest.close())
+      // MQTT over TLS next to the plain listener; connection and failed-auth limits on both.
+      if (tls) {
+        const secure = createTlsServer({ cert: tls.cert, key: tls.key }, guarded.handle)
+        mqttTlsServer = secure
+        mqttsPort = await listenTcp(secure, mqttTlsPort(config.mqtt.tlsPort), config.host)
+        // Stop accepting only: the broker's own close (which runs after this) ends its clients.
+        closers.push(() => {
+          secure.close()
+        })
+        log.info({ port: mqttsPort }, 'embedded MQTT broker listening (TLS)')
+      }
+      const brokerLimits = installBrokerLimits(b, mqttTlsServer ? [tcp, mqttTlsServer] : [tcp], {
+        maxConnections: config.mqtt.maxConnections,
+        failedAuthPerWindow: config.http.rateLimit.failedAuthPerWindow,
+        windowMs: config.http.rateLimit.windowMs,
+      })
+      limitRefusals.mqtt_connections = brokerLimits.refusedConnections
+      limitRefusals.mqtt_failed_auth = brokerLimits.refusedAuth
     }
     if (config.mqtt.url) {
       const external = await startMqttIngest({
@@ -122,20 +164,31 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     }
 
     // 3. HTTP.
-    const http: FastifyInstance = Fastify({ loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger, bodyLimit: config.http.bodyLimitBytes, trustProxy: true })
+    const http: FastifyInstance = Fastify({
+      loggerInstance: log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+      bodyLimit: config.http.bodyLimitBytes,
+      trustProxy: true,
+      ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
+    }) as unknown as FastifyInstance
     // Security headers; the portal's own scripts only (no CDN, no inline code).
     await http.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"] } } })
+    // Request rate per client and the failed-authentication budget, before every route.
+    const httpLimits = await registerHttpLimits(http, config.http.rateLimit)
+    limitRefusals.http_rate = httpLimits.rateLimited
+    limitRefusals.http_failed_auth = httpLimits.authLimited
     let udpServer: SemtechUdpServer | null = null
     registerHealth(http, {
       db,
       brokerListening: () => (mqttTcp ? mqttTcp.listening : null),
       udpListening: () => (config.udp.enabled ? udpServer !== null : null),
       pendingFrames: () => ingest.pendingFrames,
+      ingestFailure: () => ingestFailure,
     })
     metrics.register(http)
     const mqttEndpoints = mqttPort === null ? [] : [`mqtt://${hostForUrl(config.host)}:${mqttPort}`]
-    await http.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints })
-    await http.register(staPlugin, { prefix: '/v1.0', db, events, credentials, mqttEndpoints })
+    if (mqttsPort !== null) mqttEndpoints.push(`mqtts://${hostForUrl(config.host)}:${mqttsPort}`)
+    await http.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop })
+    await http.register(staPlugin, { prefix: '/v1.0', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop })
     // Downloads (CSV, OceanSITES NetCDF, charts), the live feed, and the portal at /.
     await http.register(exportPlugin, { db, events })
     await http.register(portalPlugin, { webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)) })
@@ -144,21 +197,32 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     }
     await http.listen({ port: config.http.port, host: config.host })
     const httpPort = (http.server.address() as AddressInfo).port
-    staPublicUrl ||= `http://${hostForUrl(config.host)}:${httpPort}`
+    const httpScheme = tls ? 'https' : 'http'
+    staPublicUrl ||= `${httpScheme}://${hostForUrl(config.host)}:${httpPort}`
     closers.push(() => http.close())
 
     // 4. Semtech UDP packet forwarders.
     let udpPort: number | null = null
     if (config.udp.enabled) {
-      const udp = new SemtechUdpServer({ sink: ingest, counters: sourceCounters, host: config.host, port: config.udp.port, logger: ingestLog })
+      const udp = new SemtechUdpServer({
+        sink: ingest,
+        counters: sourceCounters,
+        host: config.host,
+        port: config.udp.port,
+        logger: ingestLog,
+        maxDatagramsPerSecond: config.udp.maxDatagramsPerSecond,
+        maxInFlightPerGateway: config.udp.maxInFlightPerGateway,
+      })
       udpPort = (await udp.start()).port
       udpServer = udp
+      limitRefusals.udp_gateway = () => udp.limitedDatagrams
       closers.push(() => udp.close())
       log.info({ port: udpPort }, 'Semtech UDP packet forwarder listener')
     }
 
     const urls = {
-      http: `http://${hostForUrl(config.host)}:${httpPort}`,
+      http: `${httpScheme}://${hostForUrl(config.host)}:${httpPort}`,
+      mqtts: mqttsPort === null ? null : `mqtts://${hostForUrl(config.host)}:${mqttsPort}`,
       mqtt: mqttPort === null ? null : `mqtt://${hostForUrl(config.host)}:${mqttPort}`,
       udp: udpPort === null ? null : `udp://${hostForUrl(config.host)}:${udpPort}`,
     }
@@ -169,7 +233,7 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       broker,
       http,
       urls,
-      ports: { http: httpPort, mqtt: mqttPort, udp: udpPort },
+      ports: { http: httpPort, mqtt: mqttPort, udp: udpPort, mqtts: mqttsPort },
       sourceCounters,
       close: closeAll,
     }

@@ -13,7 +13,15 @@ export interface ReeflinkConfig {
   database: string
   /** Address the HTTP, MQTT and UDP listeners bind to. Loopback by default: set 0.0.0.0 to accept gateways and clients from the network. */
   host: string
-  http: { port: number; publicUrl: string | null; bodyLimitBytes: number }
+  http: {
+    port: number
+    publicUrl: string | null
+    bodyLimitBytes: number
+    /** SensorThings $top ceiling (collections stream, so this bounds work, not memory). */
+    maxTop: number
+    /** Per client address; requestsPerWindow 0 turns the general limit off. */
+    rateLimit: { requestsPerWindow: number; windowMs: number; failedAuthPerWindow: number }
+  }
   mqtt: {
     /** Run the embedded broker (aedes). */
     embedded: boolean
@@ -23,8 +31,20 @@ export interface ReeflinkConfig {
     username: string | null
     password: string | null
     maxMessageBytes: number
+    /** Connected clients of the embedded broker; more get CONNACK 3 (server unavailable). */
+    maxConnections: number
+    /** TLS listener of the embedded broker (when tls.cert/tls.key are set); 0 = ephemeral, null = none. */
+    tlsPort: number | null
   }
-  udp: { enabled: boolean; port: number }
+  udp: {
+    enabled: boolean
+    port: number
+    /** Per gateway EUI: datagrams per second (burst of one second), and PUSH_DATA awaiting their ack. */
+    maxDatagramsPerSecond: number
+    maxInFlightPerGateway: number
+  }
+  /** PEM files; when both are set, HTTP is served over HTTPS and the broker gets a TLS listener. */
+  tls: { cert: string | null; key: string | null }
   ingest: { maxBatch: number; synchronous: 'full' | 'normal'; dedupWindowMs: number }
   webhooks: { secret: string | null }
   auth: { adminKey: string | null }
@@ -35,9 +55,10 @@ export const DEFAULTS: ReeflinkConfig = {
   dataDir: './data',
   database: '',
   host: '127.0.0.1',
-  http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576 },
-  mqtt: { embedded: true, port: 1883, url: null, username: null, password: null, maxMessageBytes: 65536 },
-  udp: { enabled: true, port: 1700 },
+  http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576, maxTop: 1_000_000, rateLimit: { requestsPerWindow: 6000, windowMs: 60_000, failedAuthPerWindow: 20 } },
+  mqtt: { embedded: true, port: 1883, url: null, username: null, password: null, maxMessageBytes: 65536, maxConnections: 1000, tlsPort: null },
+  udp: { enabled: true, port: 1700, maxDatagramsPerSecond: 1000, maxInFlightPerGateway: 1000 },
+  tls: { cert: null, key: null },
   ingest: { maxBatch: 5000, synchronous: 'full', dedupWindowMs: 200 },
   webhooks: { secret: null },
   auth: { adminKey: null },
@@ -56,7 +77,21 @@ const schema = {
     http: {
       type: 'object',
       additionalProperties: false,
-      properties: { port, publicUrl: nullableString, bodyLimitBytes: { type: 'integer', minimum: 1024 } },
+      properties: {
+        port,
+        publicUrl: nullableString,
+        bodyLimitBytes: { type: 'integer', minimum: 1024 },
+        maxTop: { type: 'integer', minimum: 1 },
+        rateLimit: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            requestsPerWindow: { type: 'integer', minimum: 0 },
+            windowMs: { type: 'integer', minimum: 1000, maximum: 86_400_000 },
+            failedAuthPerWindow: { type: 'integer', minimum: 1 },
+          },
+        },
+      },
     },
     mqtt: {
       type: 'object',
@@ -68,9 +103,16 @@ const schema = {
         username: nullableString,
         password: nullableString,
         maxMessageBytes: { type: 'integer', minimum: 256 },
+        maxConnections: { type: 'integer', minimum: 1 },
+        tlsPort: { anyOf: [port, { type: 'null' }] },
       },
     },
-    udp: { type: 'object', additionalProperties: false, properties: { enabled: { type: 'boolean' }, port } },
+    udp: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { enabled: { type: 'boolean' }, port, maxDatagramsPerSecond: { type: 'integer', minimum: 1 }, maxInFlightPerGateway: { type: 'integer', minimum: 1 } },
+    },
+    tls: { type: 'object', additionalProperties: false, properties: { cert: nullableString, key: nullableString } },
     ingest: {
       type: 'object',
       additionalProperties: false,
@@ -105,6 +147,11 @@ export const ENVIRONMENT: Record<string, { path: string; type: 'string' | 'integ
   REEFLINK_MQTT_PASSWORD: { path: 'mqtt.password', type: 'string' },
   REEFLINK_UDP_ENABLED: { path: 'udp.enabled', type: 'boolean' },
   REEFLINK_UDP_PORT: { path: 'udp.port', type: 'integer' },
+  REEFLINK_RATE_LIMIT: { path: 'http.rateLimit.requestsPerWindow', type: 'integer' },
+  REEFLINK_MQTT_MAX_CONNECTIONS: { path: 'mqtt.maxConnections', type: 'integer' },
+  REEFLINK_MQTT_TLS_PORT: { path: 'mqtt.tlsPort', type: 'integer' },
+  REEFLINK_TLS_CERT: { path: 'tls.cert', type: 'string' },
+  REEFLINK_TLS_KEY: { path: 'tls.key', type: 'string' },
   REEFLINK_SYNCHRONOUS: { path: 'ingest.synchronous', type: 'string' },
   REEFLINK_WEBHOOK_SECRET: { path: 'webhooks.secret', type: 'string' },
   REEFLINK_ADMIN_KEY: { path: 'auth.adminKey', type: 'string' },
@@ -191,10 +238,13 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; fl
     problems.push(...check(layer, source))
     merged = merge(merged, layer)
   }
+  const tls = (merged.tls ?? {}) as { cert?: unknown; key?: unknown }
+  if (!tls.cert !== !tls.key) problems.push('tls: set both tls.cert and tls.key (PEM files), or neither')
   if (problems.length) throw new ConfigError(problems)
   const config = merged as unknown as ReeflinkConfig
   const cwd = options.cwd ?? process.cwd()
   config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(cwd, config.dataDir)
+  if (config.tls.cert && config.tls.key) config.tls = { cert: resolve(cwd, config.tls.cert), key: resolve(cwd, config.tls.key) }
   config.database = config.database ? (isAbsolute(config.database) ? config.database : resolve(cwd, config.database)) : join(config.dataDir, 'reeflink.db')
   return config
 }

@@ -4,9 +4,11 @@
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { createSocket } from 'node:dgram'
+import { request as httpsRequest } from 'node:https'
 import type { ReeflinkConfig } from '../config/config.js'
 import { MIGRATIONS } from '../store/migrations.js'
 import { openDatabase, schemaVersion, type Db } from '../store/database.js'
+import { KEK_ENV, parseKek, readDeviceKey } from '../store/key-encryption.js'
 
 export type Severity = 'ok' | 'warning' | 'error'
 
@@ -54,6 +56,37 @@ export function checkDatabase(db: Db): Finding[] {
   return out
 }
 
+/** Device keys at rest: which devices' keys can be decrypted with the configured KEK. */
+export function checkDeviceKeys(db: Db, kekText: string | undefined): Finding[] {
+  const parsed = parseKek(kekText)
+  if (!parsed.ok) return [{ check: 'device keys', severity: 'error', message: parsed.problem }]
+  const kek = parsed.kek
+  const rows = db.prepare('SELECT dev_eui, key_format, nwk_s_key, app_s_key FROM devices WHERE nwk_s_key IS NOT NULL OR app_s_key IS NOT NULL').all() as {
+    dev_eui: string
+    key_format: string
+    nwk_s_key: Buffer | null
+    app_s_key: Buffer | null
+  }[]
+  const out: Finding[] = []
+  let plain = 0
+  let encrypted = 0
+  for (const r of rows) {
+    if (r.key_format === 'plain') plain++
+    else encrypted++
+    for (const col of ['nwk_s_key', 'app_s_key'] as const) {
+      const k = readDeviceKey(kek, r.key_format, r[col], r.dev_eui, col)
+      if (k && !k.ok) out.push({ check: 'device keys', severity: 'error', message: `${r.dev_eui} ${col}: ${k.problem}; its frames are rejected until fixed (set the right ${KEK_ENV}, or re-provision)` })
+    }
+  }
+  if (rows.length) {
+    const summary = `${encrypted} devices with keys encrypted (aes-256-gcm), ${plain} plain`
+    if (plain && kek) out.push({ check: 'device keys', severity: 'warning', message: `${summary}: run reeflink provision again to encrypt the plain ones` })
+    else if (plain && !kek) out.push({ check: 'device keys', severity: 'warning', message: `${summary}: set ${KEK_ENV} (openssl rand -hex 32) and re-provision to encrypt keys at rest` })
+    else out.push({ check: 'device keys', severity: 'ok', message: summary })
+  }
+  return out
+}
+
 export function checkFleet(db: Db, now = Date.now()): Finding[] {
   const out: Finding[] = []
   const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n
@@ -93,8 +126,28 @@ function udpFree(port: number, host: string): Promise<boolean> {
 }
 
 async function reeflinkAnswers(config: ReeflinkConfig): Promise<boolean> {
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
+  if (config.tls.cert && config.tls.key) {
+    // Our own server on this machine: a liveness probe that sends nothing secret, so the
+    // certificate (often issued for a public name) is not checked here.
+    return new Promise((resolve) => {
+      const req = httpsRequest({ host, port: config.http.port, path: '/health', rejectUnauthorized: false, timeout: 1000 }, (res) => {
+        let body = ''
+        res.on('data', (c) => (body += c))
+        res.on('end', () => {
+          try {
+            resolve(res.statusCode === 200 && (JSON.parse(body) as { live?: boolean }).live === true)
+          } catch {
+            resolve(false)
+          }
+        })
+      })
+      req.on('error', () => resolve(false))
+      req.on('timeout', () => req.destroy())
+      req.end()
+    })
+  }
   try {
-    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host
     const res = await fetch(`http://${host}:${config.http.port}/health`, { signal: AbortSignal.timeout(1000) })
     return res.ok && ((await res.json()) as { live?: boolean }).live === true
   } catch {
@@ -127,7 +180,7 @@ export async function runDoctor(config: ReeflinkConfig): Promise<Finding[]> {
     let db: Db | null = null
     try {
       db = openDatabase(config.database, { readonly: true })
-      findings.push(...checkDatabase(db), ...checkFleet(db))
+      findings.push(...checkDatabase(db), ...checkFleet(db), ...checkDeviceKeys(db, process.env[KEK_ENV]))
     } catch (e) {
       findings.push({ check: 'database', severity: 'error', message: (e as Error).message })
     } finally {

@@ -9,6 +9,8 @@ export interface HealthSources {
   brokerListening: () => boolean | null
   udpListening: () => boolean | null
   pendingFrames: () => number
+  /** The error of the last ingest batch when it failed and none committed since (disk full, read-only database…). */
+  ingestFailure?: () => string | null
 }
 
 export function registerHealth(app: FastifyInstance, s: HealthSources): void {
@@ -22,6 +24,10 @@ export function registerHealth(app: FastifyInstance, s: HealthSources): void {
     }
     const broker = s.brokerListening()
     const udp = s.udpListening()
+    // A store that cannot take writes (SQLITE_FULL, SQLITE_READONLY…) is not ready: gateways get
+    // no acks meanwhile and resend, which is the back-pressure we want; say so here.
+    const ingestFailure = s.ingestFailure?.() ?? null
+    if (ingestFailure && database.status === 'ok') database = { status: 'error', schemaVersion: database.schemaVersion, error: `ingest cannot write: ${ingestFailure}` }
     const ready = database.status === 'ok' && broker !== false && udp !== false
     reply.code(ready ? 200 : 503)
     return {
@@ -31,7 +37,7 @@ export function registerHealth(app: FastifyInstance, s: HealthSources): void {
       database,
       broker: broker === null ? 'disabled' : broker ? 'listening' : 'down',
       udp: udp === null ? 'disabled' : udp ? 'listening' : 'down',
-      ingest: { pendingFrames: s.pendingFrames() },
+      ingest: { pendingFrames: s.pendingFrames(), writable: ingestFailure === null, ...(ingestFailure ? { error: ingestFailure } : {}) },
     }
   })
 }

@@ -10,6 +10,8 @@ import type { BatchReport, IngestService } from '../pipeline/ingest-service.js'
 export interface MetricsSources {
   ingest: IngestService
   sourceCounters: IngestCounters
+  /** Requests, connections and datagrams refused by the resource limits, by limit (ops/limits.ts). */
+  limitRefusals?: () => Record<string, number>
 }
 
 export class ServerMetrics {
@@ -66,6 +68,18 @@ export class ServerMetrics {
         this.set(ingest.pendingFrames)
       },
     })
+    const limitRefusals = sources.limitRefusals
+    if (limitRefusals) {
+      new Gauge({
+        name: 'reeflink_limit_refusals_total',
+        help: 'Requests, MQTT connections and UDP datagrams refused by the resource limits, by limit',
+        labelNames: ['limit'],
+        registers: [r],
+        collect() {
+          for (const [limit, n] of Object.entries(limitRefusals())) this.set({ limit }, n)
+        },
+      })
+    }
     this.batchLag = new Histogram({
       name: 'reeflink_ingest_lag_seconds',
       help: "From a batch's oldest frame arriving to its commit (what a gateway waits for its ack)",

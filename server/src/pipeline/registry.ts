@@ -4,6 +4,7 @@
 // `reeflink reprocess`) has committed since the last look (PRAGMA data_version).
 import { CalibrationSet, QcStream, type CalibrationRecord, type CtdSensors, type DatastreamQcConfig } from '../science/index.js'
 import type { Db } from '../store/database.js'
+import { kekFromEnv, readDeviceKey } from '../store/key-encryption.js'
 
 export interface DeviceInfo {
   id: number
@@ -34,11 +35,16 @@ interface DeviceRow {
   dev_addr: string | null
   nwk_s_key: Buffer | null
   app_s_key: Buffer | null
+  key_format: string
   network_device_id: string | null
   relaxed_fcnt: number
   thing_id: number | null
   thing_properties: string | null
   location: string | null
+}
+
+function keyOrNull(r: ReturnType<typeof readDeviceKey>): Buffer | null {
+  return r && r.ok ? r.key : null
 }
 
 export class FleetRegistry {
@@ -50,7 +56,11 @@ export class FleetRegistry {
   private qc = new Map<number, QcRunner | null>()
   calibrations: CalibrationSet = CalibrationSet.of([])
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Key-encryption key for device keys stored 'aes-256-gcm' (REEFLINK_KEY_ENCRYPTION_KEY). */
+    private readonly kek: Buffer | null = kekFromEnv(),
+  ) {}
 
   /**
    * Reloads everything if another connection changed the store (provisioning, reprocessing);
@@ -72,7 +82,7 @@ export class FleetRegistry {
   private load(): void {
     const rows = this.db
       .prepare(
-        `SELECT d.id, d.dev_eui, d.activation, d.dev_addr, d.nwk_s_key, d.app_s_key, d.network_device_id, d.relaxed_fcnt, d.thing_id,
+        `SELECT d.id, d.dev_eui, d.activation, d.dev_addr, d.nwk_s_key, d.app_s_key, d.key_format, d.network_device_id, d.relaxed_fcnt, d.thing_id,
                 t.properties AS thing_properties,
                 (SELECT l.location FROM thing_locations tl JOIN locations l ON l.id = tl.location_id WHERE tl.thing_id = d.thing_id LIMIT 1) AS location
          FROM devices d LEFT JOIN things t ON t.id = d.thing_id`,
@@ -99,8 +109,10 @@ export class FleetRegistry {
         devEui: r.dev_eui,
         activation: r.activation,
         devAddr: r.dev_addr,
-        nwkSKey: r.nwk_s_key,
-        appSKey: r.app_s_key,
+        // A key that cannot be decrypted leaves the device without keys: its frames are rejected
+        // as for a device without a session, and `reeflink doctor` names it.
+        nwkSKey: keyOrNull(readDeviceKey(this.kek, r.key_format, r.nwk_s_key, r.dev_eui, 'nwk_s_key')),
+        appSKey: keyOrNull(readDeviceKey(this.kek, r.key_format, r.app_s_key, r.dev_eui, 'app_s_key')),
         networkDeviceId: r.network_device_id,
         relaxedFCnt: r.relaxed_fcnt === 1,
         thingId: r.thing_id,

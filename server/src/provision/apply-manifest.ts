@@ -6,6 +6,7 @@
 // QC configurations. Device keys are stored, never reported.
 import { DEEP_WATER_QC, REEF_LAGOON_QC, type CalibrationRecord, type DatastreamQcConfig, type QcVariable } from '../science/index.js'
 import type { Db } from '../store/database.js'
+import { kekFromEnv, sealDeviceKeys } from '../store/key-encryption.js'
 import type { DeviceSpec, FleetManifest, SensorSpec, StationSpec } from './manifest.js'
 import { CHANNELS, type Channel } from './manifest-schema.js'
 import { canonicalJson, changeLog, upsert, type ChangeLog } from './upsert.js'
@@ -107,16 +108,22 @@ function provisionDevice(
   station: StationSpec,
   ids: { thingId: number; featureId: number; observedProperties: Record<QuantityCode, number> },
   records: CalibrationRecord[],
+  kek: Buffer | null,
 ): void {
   const devEui = d.devEui.toLowerCase()
+  // Keys encrypted at rest when a key-encryption key is configured (store/key-encryption.ts).
+  const storedKeys = db.prepare('SELECT key_format, nwk_s_key, app_s_key FROM devices WHERE dev_eui = ?').get(devEui) as
+    | { key_format: string; nwk_s_key: Buffer | null; app_s_key: Buffer | null }
+    | undefined
+  const keys = sealDeviceKeys(kek, devEui, { nwk_s_key: d.abp ? Buffer.from(d.abp.nwkSKey, 'hex') : null, app_s_key: d.abp ? Buffer.from(d.abp.appSKey, 'hex') : null }, storedKeys)
   const deviceId = upsert(db, log, 'devices', { dev_eui: devEui }, {
     name: d.name ?? devEui,
     thing_id: ids.thingId,
     activation: d.abp ? 'abp' : 'network-server',
     dev_addr: d.abp ? d.abp.devAddr.toLowerCase() : null,
-    nwk_s_key: d.abp ? Buffer.from(d.abp.nwkSKey, 'hex') : null,
-    app_s_key: d.abp ? Buffer.from(d.abp.appSKey, 'hex') : null,
-    key_format: 'plain',
+    nwk_s_key: keys.nwk_s_key,
+    app_s_key: keys.app_s_key,
+    key_format: keys.key_format,
     network_device_id: d.networkServer?.deviceId ?? null,
     relaxed_fcnt: d.abp?.relaxedFCnt ? 1 : 0,
   })
@@ -205,7 +212,7 @@ function provisionCalibrations(db: Db, log: ChangeLog, records: CalibrationRecor
 }
 
 /** Applies a manifest validated by validateManifest(); all or nothing. */
-export function applyManifest(db: Db, m: FleetManifest, records: CalibrationRecord[], now = Date.now()): ProvisionSummary {
+export function applyManifest(db: Db, m: FleetManifest, records: CalibrationRecord[], now = Date.now(), kek: Buffer | null = kekFromEnv()): ProvisionSummary {
   const log = changeLog()
   db.transaction(() => {
     const observedProperties = provisionObservedProperties(db, log)
@@ -213,7 +220,7 @@ export function applyManifest(db: Db, m: FleetManifest, records: CalibrationReco
     for (const s of m.stations) stations.set(s.code, { spec: s, ...provisionStation(db, log, m, s, now) })
     for (const d of m.devices ?? []) {
       const st = stations.get(d.station)!
-      provisionDevice(db, log, m, d, st.spec, { thingId: st.thingId, featureId: st.featureId, observedProperties }, records)
+      provisionDevice(db, log, m, d, st.spec, { thingId: st.thingId, featureId: st.featureId, observedProperties }, records, kek)
     }
     provisionCalibrations(db, log, records)
   })()

@@ -31,6 +31,13 @@ export interface SemtechUdpServerOptions {
   maxDatagramBytes?: number
   /** Gateways remembered at once (least recently heard forgotten first). Default 1024. */
   maxGateways?: number
+  /**
+   * Per gateway EUI: datagrams per second (token bucket, a burst of one second's worth). Over it,
+   * datagrams are dropped unanswered (no PUSH_ACK: the forwarder counts them lost). Default 1000.
+   */
+  maxDatagramsPerSecond?: number
+  /** Per gateway EUI: PUSH_DATA waiting for their durable ack; more are dropped unanswered. Default 1000. */
+  maxInFlightPerGateway?: number
   /** Server clock, epoch ms (tests pin it). */
   now?: () => number
   /** Called for every TX_ACK, matched to a PULL_RESP or not. */
@@ -54,6 +61,9 @@ export class SemtechUdpServer {
   private readonly pendingDownlinks = new Map<number, string>()
   private readonly now: () => number
   private readonly maxDatagramBytes: number
+  private readonly limits = new WeakMap<GatewayState, { tokens: number; atMs: number; inFlight: number; warnedAtMs: number }>()
+  /** Datagrams dropped by the per-gateway limits (rate or in-flight), since start. */
+  limitedDatagrams = 0
 
   constructor(private readonly options: SemtechUdpServerOptions) {
     this.gateways = new GatewayRegistry(options.maxGateways ?? 1024)
@@ -135,6 +145,7 @@ export class SemtechUdpServer {
     if (!parsed.ok) return this.reject(parsed.rejection)
     const packet = parsed.value
     const gateway = this.gateways.touch(packet.gatewayEui, packet.version)
+    if (!this.withinLimits(gateway, packet.type === 'push-data')) return
     switch (packet.type) {
       case 'pull-data':
         gateway.counters.pullData++
@@ -144,8 +155,34 @@ export class SemtechUdpServer {
       case 'tx-ack':
         return this.onTxAck(gateway, packet.token, packet.json)
       case 'push-data':
-        void this.onPushData(gateway, packet.version, packet.token, packet.json, from)
+        void this.onPushData(gateway, packet.version, packet.token, packet.json, from).finally(() => {
+          const l = this.limits.get(gateway)
+          if (l) l.inFlight--
+        })
     }
+  }
+
+  /** Per-gateway token bucket and in-flight PUSH_DATA bound; counts a PUSH_DATA in when it passes. */
+  private withinLimits(gateway: GatewayState, pushData: boolean): boolean {
+    const rate = this.options.maxDatagramsPerSecond ?? 1000
+    const maxInFlight = this.options.maxInFlightPerGateway ?? 1000
+    const t = this.now()
+    let l = this.limits.get(gateway)
+    if (!l) this.limits.set(gateway, (l = { tokens: rate, atMs: t, inFlight: 0, warnedAtMs: 0 }))
+    l.tokens = Math.min(rate, l.tokens + ((t - l.atMs) / 1000) * rate)
+    l.atMs = t
+    const over = l.tokens < 1 ? 'rate' : pushData && l.inFlight >= maxInFlight ? 'in-flight' : null
+    if (over) {
+      this.limitedDatagrams++
+      if (t - l.warnedAtMs > 10_000) {
+        l.warnedAtMs = t
+        this.options.logger?.warn({ source: SOURCE, gateway: gateway.gatewayEui, limit: over, rate, maxInFlight }, 'ingest: gateway over its limit, datagrams dropped unanswered')
+      }
+      return false
+    }
+    l.tokens -= 1
+    if (pushData) l.inFlight++
+    return true
   }
 
   private async onPushData(gateway: GatewayState, version: number, token: number, json: Buffer, from: dgram.RemoteInfo): Promise<void> {

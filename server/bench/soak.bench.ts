@@ -1,0 +1,171 @@
+// Soak bench: `reeflink serve` in its own process under 100 virtual ABP buoys sending Semtech UDP
+// uplinks (6 temperature samples each) through 10 gateways as fast as their PUSH_ACKs come back,
+// for SOAK_SECONDS (default 60). Reported: throughput, p99 ack latency over the first and the
+// last fifth of the run, the server's RSS after warm-up, at half time and at the end,
+// and the time `reeflink serve` takes from spawn to a ready /health after a SIGKILL.
+import { encodeMeasurements } from '@reeflink/codecs'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { applyManifest } from '../src/provision/apply-manifest.js'
+import { validateManifest } from '../src/provision/manifest.js'
+import { openDatabase } from '../src/store/database.js'
+import { buildWithLoraPacket } from '../test/lorawan/lora-packet-frames.js'
+import { TestGateway } from '../test/support/semtech-gateway.js'
+import { startServeProcess } from '../test/support/serve-process.js'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+
+const BIN = new URL('../bin/reeflink.mjs', import.meta.url).pathname
+
+interface BenchRow {
+  name: string
+  value: number
+  unit: string
+  baseline?: number
+  ratio?: number
+}
+
+const BUOYS = 100
+const GATEWAYS = 10
+const T = Date.parse('2026-01-01T00:00:00Z')
+
+interface Buoy {
+  devAddr: Buffer
+  nwkSKey: Buffer
+  appSKey: Buffer
+}
+
+function fleet(dir: string): { path: string; buoys: Buoy[] } {
+  const buoys: Buoy[] = Array.from({ length: BUOYS }, (_, i) => ({ devAddr: Buffer.from((0x26100000 + i).toString(16), 'hex'), nwkSKey: randomBytes(16), appSKey: randomBytes(16) }))
+  const doc = {
+    network: { name: 'soak', producer: 'bench', license: 'CC0-1.0' },
+    stations: buoys.map((_, i) => ({ code: `SOAK${String(i).padStart(3, '0')}`, name: `soak ${i}`, latitude: -22 + i / 1000, longitude: 166, depthM: 10, qcProfile: 'reef-lagoon' })),
+    devices: buoys.map((b, i) => ({
+      devEui: `70b3d57ed1${String(i).padStart(6, '0')}`,
+      station: `SOAK${String(i).padStart(3, '0')}`,
+      abp: { devAddr: b.devAddr.toString('hex'), nwkSKey: b.nwkSKey.toString('hex'), appSKey: b.appSKey.toString('hex') },
+      sensors: { temperature: { type: 'SOAK-thermistor', serial: `T-${i}` } },
+    })),
+  }
+  const v = validateManifest(doc)
+  if (!v.ok) throw new Error(`soak manifest: ${JSON.stringify(v.problems.slice(0, 3))}`)
+  const path = join(dir, 'soak.db')
+  const db = openDatabase(path)
+  applyManifest(db, v.manifest, v.calibrations, Date.now(), null)
+  db.close()
+  return { path, buoys }
+}
+
+function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+}
+
+function p99(xs: number[]): number {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]
+}
+
+/** Spawn → 'store open' (module loading), → 'reeflink is serving', → first /health 200, in ms. */
+async function recovery(path: string, config: string): Promise<{ storeOpen: number; serving: number; ready: number }> {
+  const t0 = Date.now()
+  const child = spawn(process.execPath, [BIN, 'serve', '--database', path, '--config', config, '--http-port', '0', '--udp-port', '0', '--no-mqtt', '--log-level', 'info'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, REEFLINK_LOG_LEVEL: '' },
+  })
+  const exited = new Promise((r) => child.on('exit', r))
+  try {
+    const marks = await new Promise<{ storeOpen: number; serving: number; http: string }>((resolve, reject) => {
+      let storeOpen = NaN
+      const timer = setTimeout(() => reject(new Error('reeflink serve did not start')), 30000)
+      createInterface({ input: child.stderr! }).on('line', (line) => {
+        let e: { msg?: string; time?: number; http?: string }
+        try {
+          e = JSON.parse(line)
+        } catch {
+          return
+        }
+        if (e.msg === 'store open') storeOpen = e.time! - t0
+        if (e.msg === 'reeflink is serving') {
+          clearTimeout(timer)
+          resolve({ storeOpen, serving: e.time! - t0, http: e.http! })
+        }
+      })
+    })
+    for (let i = 0; i < 500; i++) {
+      if (await fetch(`${marks.http}/health`).then((r) => r.status === 200).catch(() => false)) break
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    return { storeOpen: marks.storeOpen, serving: marks.serving, ready: Date.now() - t0 }
+  } finally {
+    child.kill('SIGKILL')
+    await exited
+  }
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const seconds = Number(process.env.SOAK_SECONDS ?? 60)
+  const dir = mkdtempSync(join(tmpdir(), 'reeflink-soak-'))
+  try {
+    const { path, buoys } = fleet(dir)
+    // The bench measures the server, not the per-gateway limiter (tested in test/security).
+    const config = join(dir, 'soak.json')
+    writeFileSync(config, JSON.stringify({ udp: { maxDatagramsPerSecond: 100000, maxInFlightPerGateway: 100000 }, http: { rateLimit: { requestsPerWindow: 0 } } }))
+    const server = await startServeProcess(path, ['--config', config])
+    const gateways = Array.from({ length: GATEWAYS }, (_, g) => new TestGateway(`aa555a00000001${String(g).padStart(2, '0')}`, server.ports.udp))
+    const enc = encodeMeasurements(Array.from({ length: 6 }, (_, k) => ({ ageS: (5 - k) * 600, temperatureRaw: 480000 + k })), 242)
+    if (!enc.ok) throw new Error('encode')
+    const payload = Buffer.from(enc.value.bytes)
+    const start = performance.now()
+    const end = start + seconds * 1000
+    const latencies: { at: number; ms: number }[] = []
+    let lost = 0
+    let rssStart = 0
+    let rssMid = 0
+    const warm = setTimeout(() => (rssStart = rssMb(server.child.pid!)), Math.min(5000, seconds * 200))
+    const mid = setTimeout(() => (rssMid = rssMb(server.child.pid!)), seconds * 500)
+    await Promise.all(
+      buoys.map(async (b, i) => {
+        const gw = gateways[i % GATEWAYS]
+        for (let fCnt = 1; performance.now() < end; fCnt++) {
+          const phy = buildWithLoraPacket({ devAddr: b.devAddr, fCnt, confirmed: false, adr: false, adrAckReq: false, ack: false, fOpts: Buffer.alloc(0), fPort: 1, payload, nwkSKey: b.nwkSKey, appSKey: b.appSKey })
+          const t = performance.now()
+          if (await gw.push([{ phy, time: new Date(T + fCnt * 3600_000).toISOString() }], 5000)) latencies.push({ at: t - start, ms: performance.now() - t })
+          else lost++
+        }
+      }),
+    )
+    clearTimeout(warm)
+    clearTimeout(mid)
+    const elapsed = (performance.now() - start) / 1000
+    const rssEnd = rssMb(server.child.pid!)
+    rssStart ||= rssEnd
+    rssMid ||= rssEnd
+    const fifth = (seconds * 1000) / 5
+    const first = p99(latencies.filter((l) => l.at < fifth).map((l) => l.ms))
+    const last = p99(latencies.filter((l) => l.at >= seconds * 1000 - fifth).map((l) => l.ms))
+    for (const g of gateways) g.close()
+    server.child.kill('SIGKILL')
+    await server.exited
+    // Restarts after a SIGKILL of the loaded server (its WAL as the kill left it), median of 3.
+    const runs = [await recovery(path, config), await recovery(path, config), await recovery(path, config)]
+    const median = (k: 'storeOpen' | 'serving' | 'ready') => runs.map((r) => r[k]).sort((x, y) => x - y)[1]
+    return [
+      { name: `soak: ${BUOYS} buoys, ${GATEWAYS} gateways, ${seconds} s — acked uplinks`, value: Math.round(latencies.length / elapsed), unit: 'uplinks/s' },
+      { name: 'soak: uplinks not acked within 5 s', value: lost, unit: 'uplinks' },
+      { name: 'soak: p99 ack latency, first fifth', value: Number(first.toFixed(2)), unit: 'ms' },
+      { name: 'soak: p99 ack latency, last fifth (ratio to first)', value: Number(last.toFixed(2)), unit: 'ms', baseline: Number(first.toFixed(2)), ratio: Number((last / first).toFixed(3)) },
+      { name: 'soak: server RSS after warm-up', value: Math.round(rssStart), unit: 'MB' },
+      { name: 'soak: server RSS at half time (ratio to warm-up)', value: Math.round(rssMid), unit: 'MB', baseline: Math.round(rssStart), ratio: Number((rssMid / rssStart).toFixed(3)) },
+      // Growth that stops (end ≈ half time) is caches filling (SQLite's 64 MiB page cache, V8 heap); growth that goes on is a leak.
+      { name: 'soak: server RSS at the end (ratio to half time)', value: Math.round(rssEnd), unit: 'MB', baseline: Math.round(rssMid), ratio: Number((rssEnd / rssMid).toFixed(3)) },
+      { name: 'recovery after SIGKILL: spawn to /health ready (median of 3)', value: Math.round(median('ready')), unit: 'ms' },
+      { name: 'recovery after SIGKILL: of which module loading (spawn to store open)', value: Math.round(median('storeOpen')), unit: 'ms' },
+      { name: 'recovery after SIGKILL: store open to /health ready', value: Math.round(median('ready') - median('storeOpen')), unit: 'ms' },
+    ]
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
