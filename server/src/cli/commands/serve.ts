@@ -19,7 +19,7 @@ export function serveCommand(program: Command): void {
     const config = configFrom(opts)
     const log = createLogger(config)
     const server = await startServer(config, log)
-    log.info({ http: server.urls.http, sensorthings: `${server.urls.http}/v1.1`, mqtt: server.urls.mqtt, udp: server.urls.udp }, 'reeflink is serving')
+    log.info({ http: server.urls.http, sensorthings: `${server.urls.http}/v1.1`, mqtt: server.urls.mqtt, mqtts: server.urls.mqtts ?? null, udp: server.urls.udp }, 'reeflink is serving')
     let stopping = false
     const stop = async (signal: string) => {
       if (stopping) return
