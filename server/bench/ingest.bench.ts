@@ -3,7 +3,8 @@
 // for until its PUSH_ACK (so it counts only durable data). Baseline: the raw better-sqlite3
 // insert rate of the same rows (uplink + 30 observations per frame) into the same schema, in
 // the same run.
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { openDatabase } from '../src/store/database.js'
 import { buildWithLoraPacket } from '../test/lorawan/lora-packet-frames.js'
 import { ctdRawSamples, measurementPayload, provisionedStore } from '../test/support/fleet.js'
@@ -23,6 +24,17 @@ const UPLINKS = 20_000
 const IN_FLIGHT = 128
 const RXPK_PER_PUSH = 4
 const T = Date.parse('2026-01-01T00:00:00Z')
+
+/**
+ * `reeflink serve` flags for a throughput bench: the per-gateway UDP limits (a protection
+ * against a flooding forwarder, 1 000 datagrams/s by default) lifted, so the bench measures the
+ * pipeline and not the limit. Writes the config file into `dir`.
+ */
+export function benchServeArgs(dir: string): string[] {
+  const file = join(dir, 'bench-config.json')
+  writeFileSync(file, JSON.stringify({ udp: { maxDatagramsPerSecond: 1_000_000, maxInFlightPerGateway: 100_000 } }))
+  return ['--config', file]
+}
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -74,7 +86,7 @@ export async function run(): Promise<BenchRow[]> {
       appSKey: Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex'),
     }),
   )
-  const server = await startServeProcess(store.path)
+  const server = await startServeProcess(store.path, benchServeArgs(store.dir))
   const gateway = new TestGateway('aa555a0000000001', server.ports.udp)
   let next = 0
   let acked = 0

@@ -5,10 +5,9 @@
 // L = AES(K, 0^128) (the subkey seed) and leaves L as the CBC chaining value; XOR-ing L into the
 // first message block cancels it, so the chain continues exactly as a fresh CBC-MAC would.
 
-import { createCipheriv } from 'node:crypto'
+import { forgetKeyCiphers, keyCiphers } from './key-ciphers.js'
 
 const BLOCK = 16
-const ZERO_BLOCK = Buffer.alloc(BLOCK)
 /** Rb for 128-bit blocks (RFC 4493 §2.3). */
 const RB = 0x87
 
@@ -27,11 +26,12 @@ function doubleBlock(block: Buffer): Buffer {
 
 /**
  * The 16-byte AES-128-CMAC of `message` under `key`. `key` must be 16 bytes (sessions are
- * checked before they get here); node:crypto throws otherwise.
+ * checked before they get here); node:crypto throws otherwise. The key's CBC cipher is reused
+ * (see key-ciphers.ts): its chaining value is cancelled in the first block like L above.
  */
 export function aesCmac(key: Buffer, message: Uint8Array): Buffer {
-  const cipher = createCipheriv('aes-128-cbc', key, ZERO_BLOCK).setAutoPadding(false)
-  const l = cipher.update(ZERO_BLOCK)
+  const c = keyCiphers(key)
+  const l = c.l
   const k1 = doubleBlock(l)
 
   const blocks = Math.max(1, Math.ceil(message.length / BLOCK))
@@ -44,10 +44,19 @@ export function aesCmac(key: Buffer, message: Uint8Array): Buffer {
     input[message.length] = 0x80
     subkey = doubleBlock(k1)
   }
+  const chain = c.chain
   for (let i = 0; i < BLOCK; i++) {
     input[last + i] = (input[last + i] as number) ^ (subkey[i] as number)
-    input[i] = (input[i] as number) ^ (l[i] as number)
+    input[i] = (input[i] as number) ^ (chain[i] as number)
   }
-  const out = cipher.update(input)
-  return out.subarray(out.length - BLOCK)
+  let out: Buffer
+  try {
+    out = c.cbc.update(input)
+  } catch (e) {
+    forgetKeyCiphers(key)
+    throw e
+  }
+  const mac = out.subarray(out.length - BLOCK)
+  c.chain = Buffer.from(mac)
+  return mac
 }

@@ -11,7 +11,7 @@
 // initial counter block while k < 256 (a PHYPayload is at most 255 bytes, so k <= 16): the
 // keystream and the XOR are then one native call.
 
-import { createCipheriv } from 'node:crypto'
+import { keyCiphers } from './key-ciphers.js'
 import { aesCmac } from './aes-cmac.js'
 
 const DIR_UP = 0
@@ -41,6 +41,17 @@ export function uplinkMic(nwkSKey: Buffer, micInput: Uint8Array, devAddrWire: Ui
  */
 export function cryptUplinkFrmPayload(key: Buffer, devAddrWire: Uint8Array, fCnt: number, data: Uint8Array): Buffer {
   if (data.length === 0) return Buffer.alloc(0)
+  // CTR mode by hand on the key's reused ECB cipher: S = AES(K, A1) | AES(K, A2) | …, where Ai is
+  // A1 with i in its last byte (at most 16 blocks, so no carry as a 128-bit counter would give).
+  const blocks = Math.ceil(data.length / 16)
+  const a = Buffer.allocUnsafe(blocks * 16)
   const a1 = counterBlock(0x01, devAddrWire, fCnt, 1)
-  return createCipheriv('aes-128-ctr', key, a1).update(data)
+  for (let i = 0; i < blocks; i++) {
+    a1.copy(a, i * 16)
+    a[i * 16 + 15] = i + 1
+  }
+  const s = keyCiphers(key).ecb.update(a)
+  const out = Buffer.allocUnsafe(data.length)
+  for (let i = 0; i < data.length; i++) out[i] = (data[i] as number) ^ (s[i] as number)
+  return out
 }

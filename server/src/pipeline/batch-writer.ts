@@ -1,9 +1,18 @@
 // Writes one frame's outcome inside the batch transaction: the raw uplink, its observations,
 // QC revisions, status, acknowledgements, datastream time ranges; and rejected frames. Prepared
 // statements only; every value bound.
+//
+// Observations are the bulk of the rows, so they are buffered and inserted many per statement
+// (INSERT … VALUES (…), (…), …) before the batch commits. A QC revision of a row still in the
+// buffer is applied there; one of a stored row is an UPDATE. Device counters and datastream
+// time ranges are written once per batch.
 import type { Db } from '../store/database.js'
 import type { EntityChange } from '../events.js'
 import type { AcceptedFrame, FrameOutcome } from './frame-stages.js'
+
+const OBSERVATION_COLUMNS = 8
+/** Rows per multi-row INSERT (8 bound values each, well under SQLite's 32 766 variables). */
+const OBSERVATION_CHUNK = 256
 
 export interface Rejection {
   receivedAtMs: number
@@ -18,7 +27,14 @@ export interface Rejection {
 export class BatchWriter {
   private readonly findUplink
   private readonly insertUplink
-  private readonly insertObservation
+  /** Multi-row observation inserts by row count (powers of two up to OBSERVATION_CHUNK). */
+  private readonly insertObservations = new Map<number, ReturnType<Db['prepare']>>()
+  /** Buffered observation rows, OBSERVATION_COLUMNS values each. */
+  private pending: (number | null)[] = []
+  /** Buffered rows whose QC a later frame of the batch revised (row indexes). */
+  private revisedPending: number[] = []
+  /** Per datastream, the buffered row of its newest QC'd sample: the one a revision concerns. */
+  private newestPending = new Map<number, number>()
   private readonly reviseQc
   private readonly insertStatus
   private readonly ackDownlink
@@ -26,6 +42,8 @@ export class BatchWriter {
   private readonly touchDevice
   private readonly insertRejected
   private readonly mergeReceptions
+  /** Device counter updates of this batch, written once per device at the end. */
+  private devices = new Map<number, { id: number; session: number; fcnt: number; seen: number }>()
   /** Datastream time ranges seen in this batch, written once at the end. */
   private ranges = new Map<number, { pMin: number; pMax: number; rMin: number; rMax: number }>()
   changes: EntityChange[] = []
@@ -36,9 +54,14 @@ export class BatchWriter {
       `INSERT INTO uplinks (device_id, session, fcnt, f_port, received_at, source, phy_payload, payload, receptions, dedup_id, decoded, codec_error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    this.insertObservation = db.prepare(
-      'INSERT INTO observations (datastream_id, phenomenon_time, result, raw, qc, age_s, calibration_id, uplink_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    )
+    for (let n = OBSERVATION_CHUNK; n >= 1; n >>= 1) {
+      this.insertObservations.set(
+        n,
+        db.prepare(
+          `INSERT INTO observations (datastream_id, phenomenon_time, result, raw, qc, age_s, calibration_id, uplink_id) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        ),
+      )
+    }
     this.reviseQc = db.prepare('UPDATE observations SET qc = ? WHERE datastream_id = ? AND phenomenon_time = ? RETURNING id')
     this.insertStatus = db.prepare('INSERT INTO device_status (uplink_id, device_id, time, status) VALUES (?, ?, ?, ?)')
     this.ackDownlink = db.prepare(
@@ -57,7 +80,7 @@ export class BatchWriter {
     this.insertRejected = db.prepare(
       'INSERT INTO rejected_uplinks (received_at, source, reason, detail, device_id, gateway_id, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
-    this.mergeReceptions = db.prepare('UPDATE uplinks SET receptions = ? WHERE id = ?')
+    this.mergeReceptions = db.prepare("UPDATE uplinks SET receptions = json_insert(receptions, '$[#]', json(?)) WHERE id = ?")
   }
 
   /** The stored uplink with this counter, if any (duplicates and replays are stored once). */
@@ -67,8 +90,8 @@ export class BatchWriter {
 
   /** Adds the receptions of a late copy of a stored frame (another gateway heard it too). */
   addReceptions(uplinkId: number, receptions: unknown[]): void {
-    const row = this.db.prepare('SELECT receptions FROM uplinks WHERE id = ?').get(uplinkId) as { receptions: string }
-    this.mergeReceptions.run(JSON.stringify([...JSON.parse(row.receptions), ...receptions]), uplinkId)
+    // Appended by SQLite: no read, parse and rewrite of the stored array in JS.
+    for (const r of receptions) this.mergeReceptions.run(JSON.stringify(r), uplinkId)
   }
 
   write(frame: AcceptedFrame, outcome: FrameOutcome): number {
@@ -88,18 +111,72 @@ export class BatchWriter {
         outcome.codecError ?? (outcome.problems.length ? `calibration: ${outcome.problems.slice(0, 5).join('; ')}` : null),
       ).lastInsertRowid,
     )
+    // Revisions concern earlier frames: apply them before this frame's rows join the buffer.
+    for (const r of outcome.revisions) this.revise(r.datastreamId, r.time, r.qc)
+    const pending = this.pending
     for (const o of outcome.observations) {
-      const id = Number(this.insertObservation.run(o.datastreamId, o.time, o.result, o.raw, o.qc, o.ageS, o.calibrationId, uplinkId).lastInsertRowid)
-      this.changes.push({ set: 'Observations', id, kind: 'create' })
+      // Only a QC'd sample can be revised (late samples are stored without QC).
+      if (o.qc !== null) this.newestPending.set(o.datastreamId, pending.length / OBSERVATION_COLUMNS)
+      pending.push(o.datastreamId, o.time, o.result, o.raw, o.qc, o.ageS, o.calibrationId, uplinkId)
       this.widen(o.datastreamId, o.time, outcome.baseTimeMs)
-    }
-    for (const r of outcome.revisions) {
-      for (const row of this.reviseQc.all(r.qc, r.datastreamId, r.time) as { id: number }[]) this.changes.push({ set: 'Observations', id: row.id, kind: 'update' })
     }
     if (outcome.status) this.insertStatus.run(uplinkId, frame.device.id, outcome.baseTimeMs, JSON.stringify(outcome.status))
     if (outcome.configAck) this.ackDownlink.run(outcome.baseTimeMs, JSON.stringify(outcome.configAck.results), frame.device.id, outcome.configAck.seq)
-    this.touchDevice.run({ fcnt: frame.fCnt, session: frame.session, seen: frame.receivedAtMs, id: frame.device.id })
+    this.touchDeviceLater(frame.device.id, frame.session, frame.fCnt, frame.receivedAtMs)
     return uplinkId
+  }
+
+  private revise(datastreamId: number, time: number, qc: number): void {
+    const row = this.newestPending.get(datastreamId)
+    if (row !== undefined && this.pending[row * OBSERVATION_COLUMNS + 1] === time) {
+      this.pending[row * OBSERVATION_COLUMNS + 4] = qc
+      this.revisedPending.push(row)
+      return
+    }
+    // No QC'd row of this datastream buffered: the revised row is already in the store.
+    // (A buffered one with another time should not happen; write the buffer to be safe.)
+    if (row !== undefined) this.writePending()
+    for (const r of this.reviseQc.all(qc, datastreamId, time) as { id: number }[]) this.changes.push({ set: 'Observations', id: r.id, kind: 'update' })
+  }
+
+  /** Inserts the buffered observations, largest statements first. */
+  private writePending(): void {
+    const pending = this.pending
+    const rows = pending.length / OBSERVATION_COLUMNS
+    if (rows === 0) return
+    const ids = new Array<number>(rows)
+    let row = 0
+    for (let n = OBSERVATION_CHUNK; n >= 1; n >>= 1) {
+      const statement = this.insertObservations.get(n)!
+      while (rows - row >= n) {
+        const last = Number(statement.run(pending.slice(row * OBSERVATION_COLUMNS, (row + n) * OBSERVATION_COLUMNS)).lastInsertRowid)
+        // One statement in one transaction on a rowid table: its rows got consecutive ids.
+        for (let k = 0; k < n; k++) ids[row + k] = last - n + 1 + k
+        row += n
+      }
+    }
+    for (const id of ids) this.changes.push({ set: 'Observations', id, kind: 'create' })
+    // Revised after being buffered: published again, as a stored row's revision would be.
+    for (const r of this.revisedPending) this.changes.push({ set: 'Observations', id: ids[r]!, kind: 'update' })
+    this.pending = []
+    this.revisedPending = []
+    this.newestPending.clear()
+  }
+
+  /**
+   * Device counter updates of one session collapse into one (the highest counter, the last
+   * time seen): the same end state as one UPDATE per frame. A new session writes the previous
+   * one's first, so the order of sessions is kept.
+   */
+  private touchDeviceLater(id: number, session: number, fcnt: number, seen: number): void {
+    const t = this.devices.get(id)
+    if (t && t.session === session) {
+      t.fcnt = Math.max(t.fcnt, fcnt)
+      t.seen = seen
+      return
+    }
+    if (t) this.touchDevice.run(t)
+    this.devices.set(id, { id, session, fcnt, seen })
   }
 
   reject(r: Rejection): void {
@@ -119,11 +196,24 @@ export class BatchWriter {
 
   /** Writes the datastream ranges; call at the end of the batch transaction. */
   finish(): void {
+    this.writePending()
+    for (const t of this.devices.values()) this.touchDevice.run(t)
+    this.devices.clear()
     for (const [id, r] of this.ranges) {
       this.touchDatastream.run({ ...r, id })
       this.changes.push({ set: 'Datastreams', id, kind: 'update' })
     }
     this.ranges.clear()
+  }
+
+  /** After a failed transaction: drops whatever was buffered for it. */
+  abort(): void {
+    this.pending = []
+    this.revisedPending = []
+    this.newestPending.clear()
+    this.ranges.clear()
+    this.devices.clear()
+    this.changes = []
   }
 
   takeChanges(): EntityChange[] {

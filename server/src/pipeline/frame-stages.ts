@@ -76,6 +76,8 @@ export function baseTime(frame: AcceptedFrame): number {
   return frame.receivedAtMs
 }
 
+const NO_OPTIONS = Object.freeze({})
+
 /** Packs the science module's QC flags (a hot path: one call per observation). */
 function packFlags(flags: QcTestFlags, aggregate: number): number {
   return packQcFlags({
@@ -131,13 +133,48 @@ function reviseFlags(out: FrameOutcome, datastreamId: number, time: number, qc: 
   out.revisions.push({ datastreamId, time, qc })
 }
 
+/** One quantity of a sample → an observation row, QC'd when its datastream has a QC config. */
+function addObservation(
+  out: FrameOutcome,
+  registry: FleetRegistry,
+  qc: QcContext,
+  ds: number | undefined,
+  time: number,
+  ageS: number,
+  depth: number | null,
+  raw: number | undefined,
+  value: number | undefined,
+  recordKey: string | undefined,
+): void {
+  if (ds === undefined || (raw === undefined && value === undefined)) return
+  const result = value ?? null
+  let packed: number | null = null
+  const runner = registry.qcFor(ds)
+  if (runner) {
+    const step = qc.step(ds, runner, { time, value: result, depth_m: depth })
+    if (step) {
+      packed = packFlags(step.result.flags, step.result.aggregate)
+      for (const r of step.revisions) reviseFlags(out, ds, r.time, packFlags(r.flags, r.aggregate))
+    }
+  }
+  out.observations.push({
+    datastreamId: ds,
+    time,
+    result,
+    raw: raw ?? null,
+    qc: packed,
+    ageS,
+    calibrationId: recordKey ? registry.calibrationRowId(recordKey) : null,
+  })
+}
+
 function measurementRows(device: DeviceInfo, s: MeasurementSample, base: number, registry: FleetRegistry, qc: QcContext, out: FrameOutcome): void {
   const time = base - s.ageS * 1000
   const calibrated: CalibratedCtdSample = calibrateCtdSample(
     { time, temperature: s.temperatureRaw, pressure: s.pressureRaw, conductivity: s.conductivityRaw },
     device.sensors,
     registry.calibrations,
-    device.nominalDepthM === null ? {} : { nominalPressure_dbar: device.nominalDepthM },
+    device.nominalDepthM === null ? NO_OPTIONS : { nominalPressure_dbar: device.nominalDepthM },
   )
   for (const e of calibrated.errors) out.problems.push(`${new Date(time).toISOString()} ${e.code} ${e.record} ${e.field}: ${e.message}`)
   const derived = deriveCtd(calibrated, {
@@ -147,32 +184,13 @@ function measurementRows(device: DeviceInfo, s: MeasurementSample, base: number,
   for (const e of derived.errors) out.problems.push(`${new Date(time).toISOString()} ${e.code} ${e.field}: ${e.message}`)
 
   const depth = derived.depth_m ?? device.nominalDepthM
-  const add = (quantity: string, raw: number | undefined, value: number | undefined, recordKey: string | undefined) => {
-    const ds = device.datastreams[quantity]
-    if (ds === undefined || (raw === undefined && value === undefined)) return
-    const result = value ?? null
-    let packed: number | null = null
-    const runner = registry.qcFor(ds)
-    if (runner) {
-      const step = qc.step(ds, runner, { time, value: result, depth_m: depth })
-      if (step) {
-        packed = packFlags(step.result.flags, step.result.aggregate)
-        for (const r of step.revisions) reviseFlags(out, ds, r.time, packFlags(r.flags, r.aggregate))
-      }
-    }
-    out.observations.push({
-      datastreamId: ds,
-      time,
-      result,
-      raw: raw ?? null,
-      qc: packed,
-      ageS: s.ageS,
-      calibrationId: recordKey ? registry.calibrationRowId(recordKey) : null,
-    })
-  }
-  add('TEMP', s.temperatureRaw, calibrated.temperature_degC?.value, calibrated.temperature_degC?.calibrationId)
-  add('CNDC', s.conductivityRaw, calibrated.conductivity_S_m?.value, calibrated.conductivity_S_m?.calibrationId)
-  add('PRES', s.pressureRaw, calibrated.pressure_dbar?.value, calibrated.pressure_dbar?.calibrationId)
-  add('PSAL', undefined, derived.practicalSalinity, undefined)
-  add('DEPTH', undefined, derived.depth_m, undefined)
+  const ds = device.datastreams
+  const t = calibrated.temperature_degC
+  const c = calibrated.conductivity_S_m
+  const p = calibrated.pressure_dbar
+  addObservation(out, registry, qc, ds.TEMP, time, s.ageS, depth, s.temperatureRaw, t?.value, t?.calibrationId)
+  addObservation(out, registry, qc, ds.CNDC, time, s.ageS, depth, s.conductivityRaw, c?.value, c?.calibrationId)
+  addObservation(out, registry, qc, ds.PRES, time, s.ageS, depth, s.pressureRaw, p?.value, p?.calibrationId)
+  addObservation(out, registry, qc, ds.PSAL, time, s.ageS, depth, undefined, derived.practicalSalinity, undefined)
+  addObservation(out, registry, qc, ds.DEPTH, time, s.ageS, depth, undefined, derived.depth_m, undefined)
 }

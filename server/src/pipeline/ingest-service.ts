@@ -54,6 +54,9 @@ export interface IngestServiceOptions {
   onBatch?: (report: BatchReport) => void
 }
 
+/** Longest a batch keeps gathering frames from further event-loop turns before it commits. */
+const GATHER_MAX_MS = 5
+
 interface Pending {
   uplinks: ReceivedUplink[]
   resolve: () => void
@@ -65,6 +68,8 @@ export class IngestService implements UplinkSink {
   private pending: Pending[] = []
   private pendingCount = 0
   private scheduled = false
+  private gatherSince = 0
+  private gatheredCount = -1
   private closed = false
   private readonly qc: QcContext
   private readonly writer: BatchWriter
@@ -96,9 +101,29 @@ export class IngestService implements UplinkSink {
       else if (!this.scheduled) {
         this.scheduled = true
         // Everything submitted in this turn of the event loop shares one transaction.
-        setImmediate(() => this.flush())
+        this.gatherSince = Date.now()
+        this.gatheredCount = -1
+        setImmediate(this.gather)
       }
     })
+  }
+
+  /**
+   * Runs after a turn of the event loop. Under load more datagrams are already waiting in the
+   * sockets (a turn reads at most a few dozen): while a turn brings new frames, give it one more
+   * (up to GATHER_MAX_MS), so they share the batch's commit and fsync. When a turn brings
+   * nothing the batch commits at once, so a lone frame waits one extra turn, not a timer.
+   */
+  private readonly gather = (): void => {
+    if (!this.scheduled) return
+    // No timer on purpose: senders wait for the acknowledgements of what is pending (the
+    // gateway's PUSH_ACK window), so waiting for more when a turn brought nothing only stalls.
+    if (this.pendingCount !== this.gatheredCount && this.pendingCount < this.maxBatch && Date.now() - this.gatherSince < GATHER_MAX_MS) {
+      this.gatheredCount = this.pendingCount
+      setImmediate(this.gather)
+      return
+    }
+    this.flush()
   }
 
   /** Processes and commits everything pending; resolves or rejects its submitters. */
@@ -128,7 +153,7 @@ export class IngestService implements UplinkSink {
       this.qc.reset()
       this.sessions.reset()
       this.options.phy?.reset?.()
-      this.writer.takeChanges()
+      this.writer.abort()
       const err = e instanceof Error ? e : new Error(String(e))
       this.options.onError?.(err)
       for (const p of batch) p.reject(err)

@@ -78,8 +78,8 @@ export type { TimeInput, Times } from './qc/time.js';
 // Per-datastream configuration and streaming QC
 export { DEEP_WATER_QC, REEF_LAGOON_QC, validateQcConfig } from './qc/config.js';
 export type { DatastreamQcConfig, QcVariable } from './qc/config.js';
-export { QcStream, emptyQcState, windowLength } from './qc/stream.js';
-export type { QcResult, QcSample, QcStepOutput, QcStreamState, QcTestFlags } from './qc/stream.js';
+export { QcStream, QcWindow, emptyQcState, windowLength } from './qc/stream.js';
+export type { QcAdvance, QcResult, QcSample, QcStepOutput, QcStreamState, QcTestFlags } from './qc/stream.js';
 
 // Reprocessing
 export { qcLeadInSamples, reprocessCtd } from './reprocess.js';

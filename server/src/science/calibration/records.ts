@@ -132,6 +132,7 @@ export function checkCalibrationSet(records: readonly CalibrationRecord[]): Scie
  */
 export class CalibrationSet {
   private readonly bySensor = new Map<string, CalibrationRecord[]>();
+  private readonly byRef = new WeakMap<SensorRef, { type: string; serial: string; list: CalibrationRecord[]; last: { ok: true; value: CalibrationRecord } | null }>();
 
   private constructor(readonly records: readonly CalibrationRecord[]) {
     for (const r of records) {
@@ -160,9 +161,20 @@ export class CalibrationSet {
 
   /** The record of `sensor` valid at `time` (epoch ms), or NO_CALIBRATION. */
   find(sensor: SensorRef, time: number): Result<CalibrationRecord> {
-    const list = this.bySensor.get(sensorKey(sensor)) ?? [];
-    for (const r of list) {
-      if (r.validFrom <= time && time < (r.validUntil ?? Number.POSITIVE_INFINITY)) return { ok: true, value: r };
+    // Callers pass the same sensor objects sample after sample: index them by identity too,
+    // and answer from the record found last time while the sample stays in its validity.
+    let entry = this.byRef.get(sensor);
+    if (!entry || entry.type !== sensor.sensorType || entry.serial !== sensor.serialNumber) {
+      entry = { type: sensor.sensorType, serial: sensor.serialNumber, list: this.bySensor.get(sensorKey(sensor)) ?? [], last: null };
+      this.byRef.set(sensor, entry);
+    }
+    const hit = entry.last;
+    if (hit && hit.value.validFrom <= time && time < (hit.value.validUntil ?? Number.POSITIVE_INFINITY)) return hit;
+    for (const r of entry.list) {
+      if (r.validFrom <= time && time < (r.validUntil ?? Number.POSITIVE_INFINITY)) {
+        entry.last = { ok: true, value: r };
+        return entry.last;
+      }
     }
     return {
       ok: false,

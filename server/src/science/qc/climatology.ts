@@ -75,15 +75,34 @@ function isoWeek(t_ms: number): number {
   return Math.ceil(((thursday.getTime() - yearStart) / 86_400_000 + 1) / 7);
 }
 
+/** Largest |epoch ms| a Date holds (ECMAScript time value range). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * UTC month 1–12 of an epoch-ms instant by calendar arithmetic (H. Hinnant's civil_from_days),
+ * equal to new Date(t).getUTCMonth() + 1 without making a Date (one call per sample and member).
+ */
+export function utcMonth(t_ms: number): number {
+  if (!(Math.abs(t_ms) <= MAX_TIME_MS)) return NaN;
+  const z = Math.floor(Math.trunc(t_ms) / 86_400_000) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  return mp < 10 ? mp + 3 : mp - 9;
+}
+
 function periodValue(t_ms: number, period: ClimatologyPeriod): number {
-  const d = new Date(t_ms);
   switch (period) {
     case 'month':
-      return d.getUTCMonth() + 1;
+      return utcMonth(t_ms);
     case 'quarter':
-      return Math.floor(d.getUTCMonth() / 3) + 1;
-    case 'dayofyear':
+      return Math.floor((utcMonth(t_ms) - 1) / 3) + 1;
+    case 'dayofyear': {
+      const d = new Date(t_ms);
       return Math.floor((t_ms - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+    }
     case 'weekofyear':
       return isoWeek(t_ms);
   }
@@ -106,8 +125,18 @@ export function climatologyFlag(
   if (isMissing(value)) return QartodFlag.MISSING;
   let flag: QartodFlag = QartodFlag.NOT_EVALUATED;
   const hasDepth = !isMissing(depth_m);
+  // Members usually share one period (e.g. twelve monthly envelopes): compute it once.
+  let cachedPeriod: ClimatologyPeriod | undefined;
+  let cachedValue = 0;
   for (const m of members) {
-    const tv = m.period ? periodValue(t_ms, m.period) : t_ms;
+    let tv = t_ms;
+    if (m.period) {
+      if (m.period !== cachedPeriod) {
+        cachedPeriod = m.period;
+        cachedValue = periodValue(t_ms, m.period);
+      }
+      tv = cachedValue;
+    }
     if (tv < m.t[0] || tv > m.t[1]) continue;
     if (m.z) {
       if (!hasDepth || depth_m < m.z[0] || depth_m > m.z[1]) continue;

@@ -33,13 +33,10 @@ export function checkGrossRangeConfig(config: GrossRangeConfig, record = 'grossR
 /** Flag of one value; config assumed checked. */
 export function grossRangeFlag(value: number | null | undefined, config: GrossRangeConfig): QartodFlag {
   if (isMissing(value)) return QartodFlag.MISSING;
-  const [fmin, fmax] = config.fail_span[0] <= config.fail_span[1] ? config.fail_span : [config.fail_span[1], config.fail_span[0]];
-  if (value < fmin || value > fmax) return QartodFlag.FAIL;
-  if (config.suspect_span) {
-    const s = config.suspect_span;
-    const [smin, smax] = s[0] <= s[1] ? s : [s[1], s[0]];
-    if (value < smin || value > smax) return QartodFlag.SUSPECT;
-  }
+  const f = config.fail_span;
+  if (value < Math.min(f[0], f[1]) || value > Math.max(f[0], f[1])) return QartodFlag.FAIL;
+  const s = config.suspect_span;
+  if (s && (value < Math.min(s[0], s[1]) || value > Math.max(s[0], s[1]))) return QartodFlag.SUSPECT;
   return QartodFlag.PASS;
 }
 
