@@ -1,3 +1,4 @@
+/// <reference path="./jacdac-ts.d.ts" />
 export * from './devs.ts';
 export * from './boards.ts';
 export * from './jacdac-tcp.ts';

@@ -142,8 +142,12 @@ export class PipeAir extends JDServiceServer {
    */
   mute = false;
   unanswered = 0;
+  /** Every TX message (heard or not): wall-clock start, airtime, whether it was answered. */
+  readonly attempts: { startedAtMs: number; airtimeMs: number; answered: boolean }[] = [];
 
   private onTx(tx: PipeTx): void {
+    const attempt = { startedAtMs: Date.now(), airtimeMs: loraAirtimeMs(tx.frame.length, tx.sf, tx.bandwidthHz, tx.codingRate, 8, true, true), answered: !this.mute };
+    this.attempts.push(attempt);
     if (this.mute) {
       this.unanswered++;
       return;

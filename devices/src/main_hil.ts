@@ -8,6 +8,8 @@
 //   hil_interval  sampling interval, s (default 5: compressed time, docs/hil.md)
 //   hil_hold      maxHoldS, s (default 1: send whatever is queued as soon as the duty cycle allows)
 //   hil_dr        EU868 data rate (default 5, SF7BW125)
+//   hil_sleep     minDeepSleepMs (default 1000: every wait between samples is a "deep sleep", i.e. a
+//                 program restart that boots from flash, as the buoy does at its 10-minute interval)
 // The program waits for lw_devaddr (or lw_appkey) before it starts, and for the harness's pipe
 // to be bound before the MAC may transmit. "Deep sleep" restarts the program (settings persist in
 // the VM's flash file), as on a board.
@@ -40,6 +42,7 @@ async function main() {
     const intervalS = await numberSetting("hil_interval", 5)
     const holdS = await numberSetting("hil_hold", 1)
     const dr = await numberSetting("hil_dr", 5)
+    const minDeepSleepMs = await numberSetting("hil_sleep", 1000)
     const transport = new JacdacPipeTransport("loraPipe")
     while (!transport.bound()) await ds.sleep(20)
     log("hil: pipe bound, interval " + intervalS + " s, DR" + dr)
@@ -64,7 +67,7 @@ async function main() {
                 dailyAirtimeMs: DEFAULT_CONFIG.dailyAirtimeMs,
                 maxHoldS: holdS,
             },
-            minDeepSleepMs: 2000,
+            minDeepSleepMs: minDeepSleepMs,
             sensorTimeoutMs: 3000,
         })
     )

@@ -1,0 +1,194 @@
+// The whole HIL rig for the virtual target: NetCDF records → calibration inverses → simulated
+// sensors → firmware in the VM (real application + real LoRaWAN MAC) → pipe radio → this
+// harness's air → Semtech UDP forwarder → a real `reeflink serve` → SensorThings API.
+//
+// Time: the VM runs in real time; what is compressed is the sampling interval (`intervalS`,
+// 5 s by default, standing for the records' 10 minutes). Record k is served from the moment the
+// rig advances to it until the next advance (every `intervalS`), so each sample the firmware
+// takes carries one record's counts, and the rig knows the wall-clock window in which it was
+// served. rxpk.time is the wall clock at the end of the frame's airtime (+ `epochShiftMs`), so the
+// server's phenomenonTime (= reception time − the sample's age) falls in that window.
+import { decodeUplink, encodeDownlink, type ConfigDownlink, type Uplink as UplinkMessage } from '@reeflink/codecs';
+import type { AirTransmission } from '@reeflink/devices';
+import { buildDownlink, parseLoRaWanUplink, type ParsedUplink } from './lorawan.ts';
+import { rawFor, type PhysicalRecord } from './fleet.ts';
+import { SemtechForwarder, type Reception } from './forwarder.ts';
+import { startServer, type RunningServer } from './server.ts';
+import { VirtualBuoy, type AbpKeys, type RawReadings } from './virtual-buoy.ts';
+import type { BuiltFirmware } from './firmware.ts';
+
+export interface Heard {
+  tx: AirTransmission;
+  rx: Reception;
+  /** Forwarded to the server (false while the rig drops frames). */
+  forwarded: boolean;
+  acked: boolean;
+  uplink: ParsedUplink;
+  /** The application message, decoded with the keys (null for MAC-only frames or codec errors). */
+  message: UplinkMessage | null;
+}
+
+export interface ServedRecord {
+  index: number;
+  record: PhysicalRecord;
+  raw: RawReadings;
+  fromMs: number;
+  /** Until the next record was served (null while it is still served). */
+  untilMs: number | null;
+}
+
+export interface RigOptions {
+  firmware: BuiltFirmware;
+  manifest: unknown;
+  keys: AbpKeys;
+  gatewayEui: string;
+  records: PhysicalRecord[];
+  intervalS?: number;
+  holdS?: number;
+  dataRate?: number;
+  rssi?: number;
+  lsnr?: number;
+  epochShiftMs?: number;
+}
+
+export class HilRig {
+  server!: RunningServer;
+  buoy!: VirtualBuoy;
+  forwarder!: SemtechForwarder;
+  readonly heard: Heard[] = [];
+  readonly served: ServedRecord[] = [];
+  /** While true, frames on the air are not forwarded (the gateway hears nothing). */
+  dropFrames = false;
+  private next = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly waiters: (() => void)[] = [];
+  private readonly pending: Promise<unknown>[] = [];
+
+  constructor(readonly o: RigOptions) {}
+
+  get intervalS(): number {
+    return this.o.intervalS ?? 5;
+  }
+
+  async start(): Promise<void> {
+    this.server = await startServer(this.o.manifest);
+    this.forwarder = new SemtechForwarder(this.o.gatewayEui, this.server.udpPort);
+    const first = this.serveNext();
+    this.buoy = new VirtualBuoy({
+      firmware: this.o.firmware,
+      keys: this.o.keys,
+      intervalS: this.intervalS,
+      holdS: this.o.holdS,
+      dataRate: this.o.dataRate,
+      initial: first,
+      onTransmit: (tx) => this.onTransmit(tx),
+    });
+    await this.buoy.start();
+    this.timer = setInterval(() => this.advance(), this.intervalS * 1000);
+  }
+
+  private serveNext(): RawReadings {
+    const now = Date.now();
+    const last = this.served[this.served.length - 1];
+    if (last) last.untilMs = now;
+    const index = this.next % this.o.records.length;
+    this.next++;
+    const record = this.o.records[index]!;
+    const raw = rawFor(record);
+    this.served.push({ index, record, raw, fromMs: now, untilMs: null });
+    return raw;
+  }
+
+  /** Serves the next record (the timer does this every interval). */
+  advance(): void {
+    const raw = this.serveNext();
+    this.buoy?.set(raw);
+  }
+
+  /** Stops advancing: the current record stays served (used before a sensor fault, or at the end). */
+  holdRecords(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  resumeRecords(): void {
+    if (!this.timer) this.timer = setInterval(() => this.advance(), this.intervalS * 1000);
+  }
+
+  private onTransmit(tx: AirTransmission): void {
+    const rx: Reception = { timeMs: Math.round(tx.endedAtMs) + (this.o.epochShiftMs ?? 0), rssi: this.o.rssi ?? -97, lsnr: this.o.lsnr ?? 6.5 };
+    const uplink = parseLoRaWanUplink(tx.phy, this.o.keys);
+    let message: UplinkMessage | null = null;
+    if (uplink.fPort !== null && uplink.fPort > 0 && uplink.payload) {
+      const d = decodeUplink(Array.from(uplink.payload), uplink.fPort);
+      if (d.ok) message = d.value;
+    }
+    const h: Heard = { tx, rx, forwarded: !this.dropFrames, acked: false, uplink, message };
+    this.heard.push(h);
+    if (h.forwarded) {
+      const p = this.forwarder.forward(tx, rx).then((ok) => {
+        h.acked = ok;
+      });
+      this.pending.push(p);
+    }
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves with the first heard frame (from index `from`) that satisfies `pred`; rejects after timeoutMs. */
+  waitHeard(pred: (h: Heard) => boolean, timeoutMs: number, from = 0): Promise<Heard> {
+    return new Promise((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms (${this.heard.length} heard)\n${this.buoy.consoleText().split('\n').slice(-40).join('\n')}`)), timeoutMs);
+      const check = () => {
+        for (let i = from; i < this.heard.length; i++) {
+          if (pred(this.heard[i]!)) {
+            clearTimeout(deadline);
+            resolve(this.heard[i]!);
+            return;
+          }
+        }
+        this.waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  private fCntDown = 0;
+
+  /**
+   * Queues a configuration downlink (fPort 10) for the buoy's next receive window, as the network
+   * server would schedule it after an uplink (reeflink serve has no Class A downlink scheduler
+   * yet, so the rig plays that part; the frame is a real LoRaWAN downlink the MAC must accept).
+   */
+  queueConfig(config: Omit<ConfigDownlink, 'type'>): void {
+    const enc = encodeDownlink({ type: 'config', ...config });
+    if (!enc.ok) throw new Error(`config downlink does not encode: ${enc.error.message}`);
+    this.fCntDown++;
+    this.buoy.air.queueDownlink({ phy: buildDownlink(this.o.keys, this.fCntDown, enc.value.fPort, enc.value.bytes), rssiDbm: -90, snrDb: 7 });
+  }
+
+  /** Polls `pred` (rig state, not time) until it holds; rejects after timeoutMs with the VM console. */
+  async until(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms\n${this.buoy.consoleText().split('\n').slice(-40).join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Waits until every forwarded frame got its PUSH_ACK (or gave up). */
+  async flushed(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+
+  /** The record whose counts these are, if any was served. */
+  recordOf(raw: Partial<RawReadings>): ServedRecord | undefined {
+    return this.served.find((s) => s.raw.temperatureRaw === raw.temperatureRaw && (raw.pressureRaw === undefined || s.raw.pressureRaw === raw.pressureRaw));
+  }
+
+  async stop(): Promise<void> {
+    this.holdRecords();
+    await this.buoy?.stop();
+    this.forwarder?.close();
+    await this.server?.stop();
+  }
+}

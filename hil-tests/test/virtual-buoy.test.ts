@@ -1,0 +1,219 @@
+// The firmware's bytecode on virtual hardware, end to end: NetCDF records → calibration inverses
+// → simulated sensors (Jacdac) → buoy application + LoRaWAN MAC in the DeviceScript VM → pipe
+// radio → Semtech UDP → a real `reeflink serve` → SensorThings API. One rig for the file; the
+// scenarios run in order on the same buoy (each leaves it sampling normally). docs/hil.md.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MeasurementBatch, StatusMessage } from '@reeflink/codecs';
+import { applyModel } from '@reeflink/server/science';
+import { buildHilFirmware, removeFirmware, type BuiltFirmware } from '../src/firmware.ts';
+import { HIL_CALIBRATIONS, HIL_GATEWAY_EUI, HIL_KEYS, HIL_STATION, hilManifest } from '../src/fleet.ts';
+import { HilRig, type Heard } from '../src/rig.ts';
+import { loadSource } from '../src/source.ts';
+import { datastreamIds, metricSum, waitForObservations, type StaObservation } from '../src/sta.ts';
+
+/** Sampling interval in the VM, s: stands for the records' 10 minutes (×300; docs/hil.md "Time"). */
+const INTERVAL_S = 2;
+/** phenomenonTime vs the window a record was served in: ages are whole seconds, readings stream. */
+const TIME_SLACK_MS = 2500;
+
+const isMeasurement = (h: Heard) => h.message?.type === 'measurements';
+const isStatus = (h: Heard) => h.message?.type === 'status';
+
+describe('virtual buoy (DeviceScript VM) through reeflink serve', () => {
+  let rig: HilRig;
+  let firmware: BuiltFirmware;
+  let ids: Map<string, number>;
+
+  beforeAll(async () => {
+    const source = await loadSource(200);
+    firmware = await buildHilFirmware();
+    rig = new HilRig({
+      firmware,
+      manifest: hilManifest(source),
+      keys: HIL_KEYS,
+      gatewayEui: HIL_GATEWAY_EUI,
+      records: source.records,
+      intervalS: INTERVAL_S,
+      holdS: 1,
+      dataRate: 5,
+    });
+    await rig.start();
+    ids = await datastreamIds(rig.server, HIL_STATION);
+  });
+
+  afterAll(async () => {
+    await rig?.stop();
+    if (firmware) removeFirmware(firmware);
+  });
+
+  /** Checks stored temperature observations against the records the rig served. */
+  function checkAgainstSource(obs: StaObservation[]): number {
+    let matched = 0;
+    for (const o of obs) {
+      // Which record's count gives this value (the forward model of the served count).
+      const s = rig.served.find((x) => Math.abs(applyModel(HIL_CALIBRATIONS.temperature, x.raw.temperatureRaw) - o.result) < 1e-9);
+      expect(s, `observation ${o.id} (${o.result} °C) is no served record's value`).toBeDefined();
+      // Within the codec's quantisation (one count) of the NetCDF value.
+      expect(Math.abs(o.result - s!.record.temperature_degC)).toBeLessThan(2e-4);
+      expect(o.phenomenonTimeMs).toBeGreaterThanOrEqual(s!.fromMs - TIME_SLACK_MS);
+      expect(o.phenomenonTimeMs).toBeLessThanOrEqual((s!.untilMs ?? Date.now()) + TIME_SLACK_MS);
+      matched++;
+    }
+    return matched;
+  }
+
+  it('boots, sends its status, and the first sample reaches the SensorThings API with its value and time', async () => {
+    const status = await rig.waitHeard(isStatus, 60_000);
+    expect(status.uplink.micOk).toBe(true);
+    expect(status.message as StatusMessage).toMatchObject({ type: 'status', resetCause: 'power_on', sensorFaults: [], sampleIntervalS: INTERVAL_S });
+
+    const first = await rig.waitHeard(isMeasurement, 60_000);
+    const batch = first.message as MeasurementBatch;
+    const s0 = rig.recordOf(batch.samples[0]!);
+    expect(s0, 'the first sample carries a served record').toBeDefined();
+
+    const tId = ids.get('Sea water temperature')!;
+    const pId = ids.get('Sea water pressure')!;
+    const cId = ids.get('Sea water electrical conductivity')!;
+    const phenomenonMs = first.rx.timeMs - batch.samples[0]!.ageS * 1000;
+    const [t] = await Promise.all([
+      waitForObservations(rig.server, tId, (o) => o.some((x) => x.phenomenonTimeMs === phenomenonMs)),
+      waitForObservations(rig.server, pId, (o) => o.some((x) => x.phenomenonTimeMs === phenomenonMs)),
+      waitForObservations(rig.server, cId, (o) => o.some((x) => x.phenomenonTimeMs === phenomenonMs)),
+    ]);
+    const obs = t.find((x) => x.phenomenonTimeMs === phenomenonMs)!;
+    expect(obs.result).toBeCloseTo(s0!.record.temperature_degC, 3);
+    expect(checkAgainstSource([obs])).toBe(1);
+    const p = (await waitForObservations(rig.server, pId, () => true)).find((x) => x.phenomenonTimeMs === phenomenonMs)!;
+    const c = (await waitForObservations(rig.server, cId, () => true)).find((x) => x.phenomenonTimeMs === phenomenonMs)!;
+    expect(Math.abs(p.result - s0!.record.pressure_dbar)).toBeLessThan(6e-4);
+    expect(Math.abs(c.result - s0!.record.conductivity_S_m)).toBeLessThan(1e-5);
+  });
+
+  it('a run of samples: every stored value and time matches the record served then', async () => {
+    const wanted = 8;
+    const from = rig.heard.length;
+    // Wait for frames carrying samples of at least `wanted` distinct records after this point.
+    const startIndex = rig.served.length;
+    await rig.waitHeard(() => {
+      const seen = new Set<number>();
+      for (const h of rig.heard.slice(from)) {
+        if (h.message?.type !== 'measurements') continue;
+        for (const s of h.message.samples) {
+          const r = rig.recordOf(s);
+          if (r && rig.served.indexOf(r) >= startIndex) seen.add(rig.served.indexOf(r));
+        }
+      }
+      return seen.size >= wanted;
+    }, 150_000, from);
+    await rig.flushed();
+    const sent = rig.heard.filter((h) => h.forwarded && isMeasurement(h)).reduce((n, h) => n + (h.message as MeasurementBatch).samples.length, 0);
+    const obs = await waitForObservations(rig.server, ids.get('Sea water temperature')!, (o) => o.length >= sent);
+    expect(obs.length).toBe(sent);
+    expect(checkAgainstSource(obs)).toBe(sent);
+    expect(rig.heard.every((h) => h.uplink.micOk)).toBe(true);
+  });
+
+  // KNOWN BUG found by this test (devices/src/app/uplinks.ts sendUplink + src/link.ts): the
+  // LinkLayer contract has no failure value — send() resolves with a downlink or null — and
+  // LoRaWanMac.send() returns null when the radio failed. The application takes that null as
+  // "sent, no downlink": it consumes the samples, never counts a send failure, and the radio
+  // watchdog never fires. Samples taken while the radio is dead are lost instead of queued.
+  // `it.fails` keeps the suite green while the bug is open and turns red once it is fixed:
+  // then change it back to `it`.
+  it.fails('radio silence: samples queue while the air is dead, then catch up with their true ages', async () => {
+    const air = rig.buoy.air;
+    const heardFrom = rig.heard.length;
+    air.mute = true;
+    const mutedAt = Date.now();
+    // The MAC's transmissions now fail (no TX_DONE); wait for three failed transmissions.
+    const deadTx = () => air.attempts.filter((a) => !a.answered && a.startedAtMs >= mutedAt).length;
+    await rig.until(() => deadTx() >= 3, 120_000, 'silence with three failed transmissions');
+    air.mute = false;
+    const unmutedAt = Date.now();
+    // The first two measurement frames after the silence must carry the samples taken during
+    // it (at least one per failed wake), with ages that date them inside the silence.
+    const after = () => rig.heard.slice(heardFrom).filter((h) => isMeasurement(h) && h.rx.timeMs >= unmutedAt);
+    await rig.until(() => after().length >= 2, 120_000, 'two measurement frames after the silence');
+    const muted = after()
+      .flatMap((h) => (h.message as MeasurementBatch).samples.map((s) => ({ h, s, r: rig.recordOf(s) })))
+      .filter((x) => x.h.rx.timeMs - x.s.ageS * 1000 < unmutedAt - TIME_SLACK_MS);
+    expect(muted.length).toBeGreaterThanOrEqual(3);
+    for (const { h, s, r } of muted) {
+      expect(r, 'a served record').toBeDefined();
+      expect(h.rx.timeMs - s.ageS * 1000).toBeGreaterThanOrEqual(r!.fromMs - TIME_SLACK_MS);
+      expect(h.rx.timeMs - s.ageS * 1000).toBeLessThanOrEqual((r!.untilMs ?? Date.now()) + TIME_SLACK_MS);
+    }
+  });
+
+  it('a sensor stops answering: its channel goes missing, the others keep reporting, the status flags it', async () => {
+    const heardFrom = rig.heard.length;
+    rig.buoy.sensors.unplug('conductivity');
+    const partial = () =>
+      rig.heard.slice(heardFrom).flatMap((h) => (h.message?.type === 'measurements' ? h.message.samples : [])).filter((s) => s.conductivityRaw === undefined);
+    await rig.waitHeard(() => partial().length >= 2, 120_000, heardFrom);
+    for (const s of partial()) {
+      expect(s.temperatureRaw).toBeDefined();
+      expect(s.pressureRaw).toBeDefined();
+      expect(rig.recordOf(s), 'temperature and pressure still carry the served record').toBeDefined();
+    }
+    // Statuses go out after a boot and daily; ask for one now with a configuration downlink
+    // (requestStatus) delivered in the next receive window. (A power cycle would not do: a cold
+    // boot clears the fault bits not yet reported — devices/src/app/buoy.ts.)
+    const downFrom = rig.heard.length;
+    rig.queueConfig({ seq: 1, commands: [{ command: 'requestStatus' }] });
+    const ack = await rig.waitHeard((h) => h.message?.type === 'configAck', 90_000, downFrom);
+    expect(ack.message).toMatchObject({ seq: 1, results: [{ command: 'requestStatus', result: 'ok' }] });
+    const status = await rig.waitHeard(isStatus, 90_000, downFrom);
+    expect((status.message as StatusMessage).sensorFaults).toContain('conductivity');
+    expect((status.message as StatusMessage).downlinksReceived).toBeGreaterThanOrEqual(1);
+    rig.buoy.sensors.plug('conductivity');
+    const back = rig.heard.length;
+    await rig.waitHeard((h) => h.message?.type === 'measurements' && h.message.samples.some((x) => x.conductivityRaw !== undefined), 90_000, back);
+  });
+
+  it('reboot: FCnt continues and the server rejects nothing (no replay)', async () => {
+    const lastFCnt = Math.max(...rig.heard.map((h) => h.uplink.fCnt));
+    const from = rig.heard.length;
+    await rig.buoy.powerCycle();
+    const next = await rig.waitHeard(isMeasurement, 90_000, from);
+    expect(next.uplink.fCnt).toBeGreaterThan(lastFCnt);
+    // Frame counters strictly increase across every frame the air heard, through both reboots.
+    const fcnts = rig.heard.map((h) => h.uplink.fCnt);
+    for (let i = 1; i < fcnts.length; i++) expect(fcnts[i]!).toBeGreaterThan(fcnts[i - 1]!);
+    await rig.flushed();
+    const forwarded = rig.heard.filter((h) => h.forwarded).length;
+    await rig.until(() => rig.heard.filter((h) => h.forwarded).every((h) => h.acked), 30_000, 'PUSH_ACK for every frame');
+    const metrics = await rig.server.metrics();
+    expect(metricSum(metrics, 'reeflink_pipeline_rejections_total')).toBe(0);
+    expect(metricSum(metrics, 'reeflink_source_rejections_total')).toBe(0);
+    expect(metricSum(metrics, 'reeflink_uplinks_total{outcome="accepted"}')).toBeGreaterThanOrEqual(forwarded);
+  });
+
+  it('duty cycle: each transmission waits 99 × the previous airtime; airtime per hour measured', () => {
+    const attempts = rig.buoy.air.attempts;
+    const cycles = rig.buoy.powerCycles;
+    let airtime = 0;
+    for (const a of attempts) airtime += a.airtimeMs;
+    const spanMs = Date.now() - attempts[0]!.startedAtMs;
+    const violations: string[] = [];
+    let checked = 0;
+    for (let i = 1; i < attempts.length; i++) {
+      const prev = attempts[i - 1]!;
+      const cur = attempts[i]!;
+      // A power cut loses what the MAC kept in RAM about the band: not checked across one.
+      if (cycles.some((t) => t > prev.startedAtMs && t < cur.startedAtMs)) continue;
+      checked++;
+      const gap = cur.startedAtMs - (prev.startedAtMs + prev.airtimeMs);
+      // 100 ms for the VM ↔ harness latency of TX_DONE (the firmware times from its arrival).
+      if (gap < 99 * prev.airtimeMs - 100) violations.push(`#${i}: ${gap.toFixed(0)} ms after ${prev.airtimeMs.toFixed(1)} ms on air`);
+    }
+    const perHourS = (airtime / spanMs) * 3600;
+    console.log(
+      `hil duty cycle: ${attempts.length} transmissions (${attempts.filter((a) => !a.answered).length} into dead air), ${airtime.toFixed(0)} ms on air in ${(spanMs / 1000).toFixed(0)} s = ${perHourS.toFixed(1)} s/h (${((100 * airtime) / spanMs).toFixed(2)} %); ${checked} gaps checked`,
+    );
+    expect(checked).toBeGreaterThan(5);
+    expect(violations).toEqual([]);
+    expect(perHourS).toBeLessThanOrEqual(36);
+  });
+});
