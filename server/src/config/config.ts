@@ -57,7 +57,10 @@ export const DEFAULTS: ReeflinkConfig = {
   host: '127.0.0.1',
   http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576, maxTop: 1_000_000, rateLimit: { requestsPerWindow: 6000, windowMs: 60_000, failedAuthPerWindow: 20 } },
   mqtt: { embedded: true, port: 1883, url: null, username: null, password: null, maxMessageBytes: 65536, maxConnections: 1000, tlsPort: null },
-  udp: { enabled: true, port: 1700, maxDatagramsPerSecond: 1000, maxInFlightPerGateway: 1000 },
+  // Per-gateway flood limits. A real gateway forwards tens of datagrams a second; replays through
+  // the simulator (and npm start's catch-up) send thousands, and a dropped datagram is an uplink
+  // lost (Semtech UDP never resends), so the defaults stay far above both.
+  udp: { enabled: true, port: 1700, maxDatagramsPerSecond: 50000, maxInFlightPerGateway: 10000 },
   tls: { cert: null, key: null },
   ingest: { maxBatch: 5000, synchronous: 'full', dedupWindowMs: 200 },
   webhooks: { secret: null },

@@ -164,8 +164,8 @@ export class SemtechUdpServer {
 
   /** Per-gateway token bucket and in-flight PUSH_DATA bound; counts a PUSH_DATA in when it passes. */
   private withinLimits(gateway: GatewayState, pushData: boolean): boolean {
-    const rate = this.options.maxDatagramsPerSecond ?? 1000
-    const maxInFlight = this.options.maxInFlightPerGateway ?? 1000
+    const rate = this.options.maxDatagramsPerSecond ?? 50000
+    const maxInFlight = this.options.maxInFlightPerGateway ?? 10000
     const t = this.now()
     let l = this.limits.get(gateway)
     if (!l) this.limits.set(gateway, (l = { tokens: rate, atMs: t, inFlight: 0, warnedAtMs: 0 }))
