@@ -33,7 +33,11 @@ export interface LinkLayer {
     maxPayload(): number
     /** Time on air in ms of a frame carrying `bytes` application bytes at the current data rate. */
     airtimeMs(bytes: number): number
-    /** Transmits, then listens in the receive windows; resolves with an application downlink if one came. */
+    /**
+     * Transmits, then listens in the receive windows; resolves with an application downlink if one
+     * came, null if none. Rejects when the frame could not be sent (radio failure, payload too
+     * large, not joined…): the application must keep the frame's samples and try again later.
+     */
     send(up: LinkUplink): Promise<LinkDownlink | null>
     stats(): LinkStats
 }

@@ -172,7 +172,7 @@ describe('ABP uplinks', () => {
     expect(await mac.sendFrame({ fPort: 1, payload: new Array(52).fill(0), confirmed: false })).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
     expect(await mac.sendFrame({ fPort: 0, payload: [], confirmed: false })).toMatchObject({ ok: false, error: { code: 'invalid_port' } });
     expect(await mac.sendFrame({ fPort: 224, payload: [], confirmed: false })).toMatchObject({ ok: false, error: { code: 'invalid_port' } });
-    expect(await mac.send({ fPort: 1, payload: new Array(52).fill(0), confirmed: false })).toBeNull();
+    await expect(mac.send({ fPort: 1, payload: new Array(52).fill(0), confirmed: false })).rejects.toThrow(/^payload_too_large/);
     expect(mac.lastError()!.code).toBe('payload_too_large');
     expect(radio.sent).toHaveLength(0);
   });

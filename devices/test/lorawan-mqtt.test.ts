@@ -94,7 +94,7 @@ describe('plain payloads over MQTT (MqttPayloadLink)', () => {
     expect(dl).toEqual({ fPort: 12, payload: [7, 7], rssiDbm: 0, snrDb: 0 });
     broker.onPublish = () => broker.deliver(`${ROOT}/down/999`, [1]); // not a valid FPort: ignored
     expect(await link.send({ fPort: 2, payload: [3], confirmed: false })).toBeNull();
-    expect(await link.send({ fPort: 2, payload: new Array(243).fill(0), confirmed: false })).toBeNull();
+    await expect(link.send({ fPort: 2, payload: new Array(243).fill(0), confirmed: false })).rejects.toThrow(/invalid_uplink/);
     expect(link.stats()).toMatchObject({ uplinksSent: 2, downlinksReceived: 1 });
   });
 });

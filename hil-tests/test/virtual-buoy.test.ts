@@ -114,13 +114,13 @@ describe('virtual buoy (DeviceScript VM) through reeflink serve', () => {
     expect(rig.heard.every((h) => h.uplink.micOk)).toBe(true);
   });
 
-  // KNOWN BUG found by this test (devices/src/app/uplinks.ts sendUplink + src/link.ts): the
-  // LinkLayer contract has no failure value — send() resolves with a downlink or null — and
-  // LoRaWanMac.send() returns null when the radio failed. The application takes that null as
-  // "sent, no downlink": it consumes the samples, never counts a send failure, and the radio
-  // watchdog never fires. Samples taken while the radio is dead are lost instead of queued.
-  // `it.fails` keeps the suite green while the bug is open and turns red once it is fixed:
-  // then change it back to `it`.
+  // Known firmware bug, found by this rig (see docs/hil.md). A failed send now rejects, so the
+  // samples stay queued and do catch up; but their ages come out about 12 s too young: the
+  // application computes ages when it packs a frame, and after failed sends the MAC's own
+  // duty-cycle tracker then waits before transmitting (transceiver.ts), so the frame leaves later
+  // than its ages assume. Fix: pack after the link can transmit (ask the MAC for its next
+  // transmit time) or let the MAC refuse instead of waiting. `it.fails` keeps the suite green
+  // while the bug is open and turns red once it is fixed: then make it `it` again.
   it.fails('radio silence: samples queue while the air is dead, then catch up with their true ages', async () => {
     const air = rig.buoy.air;
     const heardFrom = rig.heard.length;

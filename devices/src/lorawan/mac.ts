@@ -122,11 +122,12 @@ export class LoRaWanMac implements LinkLayer {
         return uplinkAirtimeMs(13 + this.nextFOpts().length + bytes, rate.sf, rate.bandwidthHz)
     }
 
+    /** LinkLayer's send: a failure rejects (lastError() keeps its code), so the app keeps the samples. */
     async send(up: LinkUplink): Promise<LinkDownlink | null> {
         const r = await this.sendFrame(up)
         if (r.ok === false) {
             this.fail(r.error)
-            return null
+            throw new Error(r.error.code + ": " + r.error.message)
         }
         return r.value.downlink
     }

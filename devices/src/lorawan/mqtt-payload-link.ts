@@ -67,9 +67,10 @@ export class MqttPayloadLink implements LinkLayer {
     }
 
     async send(up: LinkUplink): Promise<LinkDownlink | null> {
-        if (up.fPort < 1 || up.fPort > 223 || up.payload.length > this.o.maxPayload) return null
-        if (!(await this.start())) return null
-        if (!(await this.o.port.publish(this.o.topicRoot + "/up/" + up.fPort, up.payload))) return null
+        // Failures reject (LinkLayer contract): the application keeps the samples.
+        if (up.fPort < 1 || up.fPort > 223 || up.payload.length > this.o.maxPayload) throw new Error("invalid_uplink: fPort or payload size out of range")
+        if (!(await this.start())) throw new Error("not_connected: MQTT broker unreachable")
+        if (!(await this.o.port.publish(this.o.topicRoot + "/up/" + up.fPort, up.payload))) throw new Error("publish_failed")
         this.s.uplinksSent++
         const end = this.o.clock.now() + this.o.downlinkWaitMs
         while (this.inbox.length === 0 && this.o.clock.now() < end) await this.o.clock.sleep(50)
