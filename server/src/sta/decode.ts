@@ -7,12 +7,14 @@ const DAY = 86_400_000
 const MAX_FAST = 253_402_300_800_000 // 10000-01-01: beyond it ISO strings need extended years
 let cachedDay = NaN
 let cachedPrefix = ''
+const timesOfDay = new Map<number, string>()
 const pad2 = (n: number) => (n < 10 ? '0' + n : '' + n)
 const pad3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n)
 
 /** Epoch ms → ISO 8601, as Date.toISOString, without a Date per call: observations come in time
- * order, so the date part is formatted once per day (profiling showed toISOString dominating
- * dataArray responses). */
+ * order, so the date part is formatted once per day, and the time of day is looked up (regular
+ * sampling repeats the same few hundred times of day; profiling showed toISOString, then this
+ * function, dominating dataArray responses). */
 export function isoMs(ms: number): string {
   if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_FAST) return new Date(ms).toISOString()
   const day = Math.floor(ms / DAY)
@@ -20,13 +22,20 @@ export function isoMs(ms: number): string {
     cachedDay = day
     cachedPrefix = new Date(day * DAY).toISOString().slice(0, 11)
   }
-  let r = ms - day * DAY
-  const h = (r / 3_600_000) | 0
-  r -= h * 3_600_000
-  const m = (r / 60_000) | 0
-  r -= m * 60_000
-  const sec = (r / 1000) | 0
-  return cachedPrefix + pad2(h) + ':' + pad2(m) + ':' + pad2(sec) + '.' + pad3(r - sec * 1000) + 'Z'
+  const ofDay = ms - day * DAY
+  let t = timesOfDay.get(ofDay)
+  if (t === undefined) {
+    let r = ofDay
+    const h = (r / 3_600_000) | 0
+    r -= h * 3_600_000
+    const m = (r / 60_000) | 0
+    r -= m * 60_000
+    const sec = (r / 1000) | 0
+    t = pad2(h) + ':' + pad2(m) + ':' + pad2(sec) + '.' + pad3(r - sec * 1000) + 'Z'
+    if (timesOfDay.size >= 4096) timesOfDay.clear()
+    timesOfDay.set(ofDay, t)
+  }
+  return cachedPrefix + t
 }
 
 export const isoTime = (ms: unknown): string | null => (typeof ms === 'number' ? isoMs(ms) : typeof ms === 'bigint' ? isoMs(Number(ms)) : null)

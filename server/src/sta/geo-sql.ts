@@ -22,6 +22,19 @@ const binary = (f: (a: geo.Shape, b: geo.Shape) => boolean) => (x: unknown, y: u
   return a && b ? (f(a, b) ? 1 : 0) : null
 }
 
+/** observedArea: a JSON array of GeoJSON texts → their envelope as GeoJSON text. */
+function envelopeText(list: string): string | null {
+  let texts: unknown
+  try {
+    texts = JSON.parse(list)
+  } catch {
+    return null
+  }
+  if (!Array.isArray(texts)) return null
+  const e = geo.envelope(texts.map(shape).filter((s): s is geo.Shape => s !== null))
+  return e ? JSON.stringify(e) : null
+}
+
 export function registerStaFunctions(db: Db): void {
   if (registered.has(db)) return
   registered.add(db)
@@ -48,6 +61,18 @@ export function registerStaFunctions(db: Db): void {
     const b = shape(y)
     if (!a || !b || typeof pattern !== 'string' || !/^[TF*012]{9}$/i.test(pattern)) return null
     return geo.relate(a, b, pattern) ? 1 : 0
+  })
+  // observedArea: a JSON array of GeoJSON texts → their envelope as GeoJSON text.
+  // Memoised by input: the Datastreams of one station share their features.
+  const envelopes = new Map<string, string | null>()
+  db.function('sta_envelope', opts, (list: unknown) => {
+    if (typeof list !== 'string') return null
+    const known = envelopes.get(list)
+    if (known !== undefined) return known
+    const e = envelopeText(list)
+    if (envelopes.size >= 256) envelopes.clear()
+    envelopes.set(list, e)
+    return e
   })
   db.function('sta_qc', opts, (qc: unknown) => {
     const q = qualityOf(qc)

@@ -265,3 +265,28 @@ export function overlaps(a: Shape, b: Shape): boolean {
 export function equals(a: Shape, b: Shape): boolean {
   return within(a, b) && within(b, a)
 }
+
+/** The bounding box of shapes as GeoJSON (Datastream observedArea): a Point when all
+ * coordinates coincide, a LineString when they lie on one axis-parallel line, else a Polygon. */
+export function envelope(shapes: Shape[]): Record<string, unknown> | null {
+  let x0 = Infinity
+  let y0 = Infinity
+  let x1 = -Infinity
+  let y1 = -Infinity
+  const see = (p: P) => {
+    if (typeof p?.[0] !== 'number' || typeof p[1] !== 'number') return
+    if (p[0] < x0) x0 = p[0]
+    if (p[0] > x1) x1 = p[0]
+    if (p[1] < y0) y0 = p[1]
+    if (p[1] > y1) y1 = p[1]
+  }
+  for (const s of shapes) {
+    s.points.forEach(see)
+    for (const l of s.lines) l.forEach(see)
+    for (const poly of s.polygons) poly[0]?.forEach(see)
+  }
+  if (x0 > x1) return null
+  if (x0 === x1 && y0 === y1) return { type: 'Point', coordinates: [x0, y0] }
+  if (x0 === x1 || y0 === y1) return { type: 'LineString', coordinates: [[x0, y0], [x1, y1]] }
+  return { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] }
+}

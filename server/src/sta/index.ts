@@ -18,7 +18,7 @@ import { registerWriteRoutes } from './routes-write.js'
 import { CredentialStore } from '../auth/credentials.js'
 import { checkRole, roleForMethod } from '../auth/http.js'
 import { findProperty, type EntityDef } from './model.js'
-import { statement } from './statements.js'
+import { rawStatement, statement } from './statements.js'
 import { baseUrl } from './url.js'
 
 export { StaError, STA_ERRORS, type StaErrorCode } from './errors.js'
@@ -107,7 +107,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     const base = baseUrl(req, basePath)
     const query = (req.query ?? {}) as Record<string, unknown>
     const target = resolvePath(db, path)
-    const ctx: ReadContext = { conn: db, base, defaultTop, maxTop }
+    const ctx: ReadContext = { conn: db, base, root: baseUrl(req, ''), defaultTop, maxTop }
 
     if (target.kind === 'root') return reply.type(CONTENT_TYPE.default).send(serviceRoot(base, mqttEndpoints))
 
@@ -128,7 +128,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
       if (target.ref) return reply.type(CONTENT_TYPE.default).send({ '@iot.selfLink': selfLink(ctx, target.entity, target.id) })
       const o: QueryOptions = { ...emptyOptions(), select: all.select, expand: all.expand, raw: all.raw }
       const plan = planQuery(ctx, target.entity, o, { sql: 'e.id = @entity_id', params: { entity_id: target.id } })
-      const row = statement(db, plan.sql).get({ ...plan.params, limit: 1, offset: 0 }) as Record<string, unknown> | undefined
+      const row = rawStatement(db, plan.sql).get({ ...plan.params, limit: 1, offset: 0 }) as unknown[] | undefined
       if (!row) throw new StaError('STA_NOT_FOUND', `${target.entity.plural}(${target.id}) does not exist`)
       return reply.type(CONTENT_TYPE.default).send(JSON.stringify(toEntity(ctx, plan, row)))
     }

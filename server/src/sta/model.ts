@@ -119,6 +119,23 @@ const OBS_PARAMETERS = [
 ]
 const OBS_FEATURE = 'COALESCE({a}d.feature_id, (SELECT ds.feature_id FROM datastreams ds WHERE ds.id = {a}.datastream_id))'
 
+// observedArea (OGC 18-088 §8.2.5): the envelope (geo.ts `envelope`) of the features of interest
+// of the Datastream's Observations — its default feature, plus the other features in details
+// (read only when datastreams_with_details lists it, details first: CROSS JOIN fixes the loop
+// order) — or, with none, of its Thing's Locations. A Point for a fixed station.
+const AREA_OF_LOCATIONS = '(SELECT json_group_array(oal.location) FROM thing_locations oatl JOIN locations oal ON oal.id = oatl.location_id WHERE oatl.thing_id = {a}.thing_id HAVING count(*) > 0)'
+const DATASTREAM_AREA =
+  'sta_envelope(COALESCE((SELECT json_group_array(oaf.feature) FROM features_of_interest oaf WHERE oaf.id = {a}.feature_id' +
+  ' OR (EXISTS (SELECT 1 FROM datastreams_with_details oaw WHERE oaw.datastream_id = {a}.id) AND oaf.id IN (SELECT oad.feature_id FROM observation_details oad CROSS JOIN observations oao' +
+  ' WHERE oao.id = oad.observation_id AND oao.datastream_id = {a}.id AND oad.feature_id IS NOT NULL)) HAVING count(*) > 0), ' +
+  AREA_OF_LOCATIONS +
+  '))'
+const MULTI_DATASTREAM_AREA =
+  'sta_envelope(COALESCE((SELECT json_group_array(oaf.feature) FROM features_of_interest oaf WHERE oaf.id IN (SELECT oad.feature_id FROM observation_details oad' +
+  ' WHERE oad.multi_datastream_id = {a}.id AND oad.feature_id IS NOT NULL) HAVING count(*) > 0), ' +
+  AREA_OF_LOCATIONS +
+  '))'
+
 export const ENTITIES: EntityDef[] = [
   {
     name: 'Thing',
@@ -212,6 +229,7 @@ export const ENTITIES: EntityDef[] = [
       str('description', 'description'),
       json('unitOfMeasurement', 'unit_of_measurement'),
       str('observationType', 'observation_type'),
+      prop('observedArea', 'geometry', DATASTREAM_AREA, 'geometry'),
       interval('phenomenonTime', '{a}.phenomenon_time_start', '{a}.phenomenon_time_end'),
       interval('resultTime', '{a}.result_time_start', '{a}.result_time_end'),
       json('properties', 'properties'),
@@ -237,6 +255,7 @@ export const ENTITIES: EntityDef[] = [
       json('unitOfMeasurements', 'unit_of_measurements'),
       str('observationType', 'observation_type'),
       json('multiObservationDataTypes', 'multi_observation_data_types'),
+      prop('observedArea', 'geometry', MULTI_DATASTREAM_AREA, 'geometry'),
       interval('phenomenonTime', '{a}.phenomenon_time_start', '{a}.phenomenon_time_end'),
       interval('resultTime', '{a}.result_time_start', '{a}.result_time_end'),
       json('properties', 'properties'),

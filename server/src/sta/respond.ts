@@ -1,11 +1,12 @@
 // Collection responses as a sequence of text chunks (default JSON, dataArray, CSV, GeoJSON),
 // produced row by row from an open statement, so a response of any size needs bounded memory.
 import { StaError } from './errors.js'
-import { decode, isoMs } from './decode.js'
 import type { EntityDef } from './model.js'
 import { encodeSkiptoken, type QueryOptions } from './query-options.js'
-import { count, nextQuery, selfLink, skiptokenOf, toEntity, type Plan, type ReadContext } from './read.js'
-import { rawStatement, statement } from './statements.js'
+import { count, nextQuery, rootOfCtx, selfLink, skiptokenOf, toEntities, toEntity, toTexts, type Plan, type ReadContext, type Row } from './read.js'
+import { sqlOf } from './lean.js'
+import { valueWriter } from './serialise.js'
+import { rawStatement } from './statements.js'
 
 const CHUNK = 64 * 1024
 
@@ -31,12 +32,15 @@ function* batched(parts: Iterable<string>): Generator<string> {
   if (buf) yield buf
 }
 
-/** Rows of the page; sets `end.next` to the nextLink query when more rows exist. */
-function* pageRows(r: CollectionRequest, end: { next: string | null }): Generator<Record<string, unknown>> {
+/** Rows of the page (raw arrays); sets `end.next` to the nextLink query when more rows exist. */
+function* pageRows(r: CollectionRequest, end: { next: string | null }): Generator<Row> {
   const { ctx, plan } = r
-  const it = statement(ctx.conn, plan.sql).iterate({ ...plan.params, limit: plan.top + 1, offset: plan.skip }) as IterableIterator<Record<string, unknown>>
+  const params = { ...plan.params, limit: plan.top + 1, offset: plan.skip }
+  const stmt = rawStatement(ctx.conn, sqlOf(ctx.conn, plan, params))
+  // Small pages at once (cheaper than stepping an iterator); large ones streamed.
+  const it = (plan.top <= SMALL_PAGE ? stmt.all(params) : stmt.iterate(params)) as Iterable<Row>
   let emitted = 0
-  let last: Record<string, unknown> | null = null
+  let last: Row | null = null
   for (const row of it) {
     if (emitted === plan.top) {
       if (plan.top > 0 && last) {
@@ -51,42 +55,37 @@ function* pageRows(r: CollectionRequest, end: { next: string | null }): Generato
   }
 }
 
+const SMALL_PAGE = 1000
+
 function* jsonCollection(r: CollectionRequest): Generator<string> {
+  const { ctx, plan } = r
   const end = { next: null as string | null }
   yield '{'
-  if (r.options.count) yield `"@iot.count":${count(r.ctx, r.plan)},`
+  if (r.options.count) yield `"@iot.count":${count(ctx, plan)},`
   yield '"value":['
   let first = true
-  for (const row of pageRows(r, end)) {
-    const body = r.ref ? { '@iot.selfLink': selfLink(r.ctx, r.plan.entity, row.c0) } : toEntity(r.ctx, r.plan, row)
-    yield (first ? '' : ',') + JSON.stringify(body)
-    first = false
+  if (r.ref) {
+    for (const row of pageRows(r, end)) {
+      yield (first ? '' : ',') + JSON.stringify({ '@iot.selfLink': selfLink(ctx, plan.entity, row[0]) })
+      first = false
+    }
+  } else if (plan.writer && !plan.expands.length) {
+    const write = plan.writer
+    const root = rootOfCtx(ctx)
+    for (const row of pageRows(r, end)) {
+      yield (first ? '' : ',') + write(ctx.base, root, row)
+      first = false
+    }
+  } else {
+    // Expansions are fetched for the whole page at once (pages with $expand are not streamed).
+    for (const text of toTexts(ctx, plan, [...pageRows(r, end)])) {
+      yield (first ? '' : ',') + text
+      first = false
+    }
   }
   yield ']'
-  if (end.next) yield `,"@iot.nextLink":${JSON.stringify(`${r.ctx.base}${r.path}?${end.next}`)}`
+  if (end.next) yield `,"@iot.nextLink":${JSON.stringify(`${ctx.base}${r.path}?${end.next}`)}`
   yield '}'
-}
-
-/** A value as JSON text, straight from its stored columns: no intermediate objects for the
- * common kinds (the dataArray of a year of 10-minute data is tens of thousands of rows). */
-function jsonText(kind: string, v: unknown[]): string {
-  switch (kind) {
-    case 'id':
-      return String(v[0])
-    case 'time':
-      return typeof v[0] === 'number' ? `"${isoMs(v[0])}"` : 'null'
-    case 'timeOrInterval': {
-      if (typeof v[0] !== 'number') return 'null'
-      const a = isoMs(v[0])
-      return typeof v[1] === 'number' && v[1] !== v[0] ? `"${a}/${isoMs(v[1])}"` : `"${a}"`
-    }
-    case 'result':
-      // result_json is JSON text written by JSON.stringify; a REAL is finite (SQLite has no NaN).
-      if (typeof v[1] === 'string') return v[1]
-      return typeof v[0] === 'number' ? String(v[0]) : 'null'
-    default:
-      return JSON.stringify(decode(kind as Parameters<typeof decode>[0], v)) ?? 'null'
-  }
 }
 
 /** OGC 18-088 §14.3 dataArray: rows as arrays of the selected components, grouped by (Multi)Datastream.
@@ -94,19 +93,25 @@ function jsonText(kind: string, v: unknown[]): string {
 function* dataArray(r: CollectionRequest): Generator<string> {
   const { plan, ctx } = r
   const components = [...(plan.selectId ? ['id'] : []), ...plan.outputs.map((o) => o.name)]
-  const index = (c: string) => Number(c.slice(1))
-  const [dsCol, mdCol] = plan.extraCols.map(index)
-  const outs = plan.outputs.map((o) => ({ kind: o.prop.kind as string, cols: o.cols.map(index) }))
-  const keyCols = plan.keyCols?.map(index) ?? null
+  const [dsCol, mdCol] = plan.extraCols
+  const writers = [...(plan.selectId ? [valueWriter('id', [0])] : []), ...plan.outputs.map((o) => valueWriter(o.prop.kind, o.cols))]
+  const keyCols = plan.keyCols
+  const head = `,"components":${JSON.stringify(components)},"dataArray":[`
   yield '{'
   if (r.options.count) yield `"@iot.count":${count(ctx, plan)},`
   yield '"value":['
-  let group: string | null = null
+  let group: unknown = undefined
+  let groupMd = false
   let emitted = 0
-  let last: unknown[] | null = null
+  let last: Row | null = null
   let next: string | null = null
-  const it = rawStatement(ctx.conn, plan.sql).iterate({ ...plan.params, limit: plan.top + 1, offset: plan.skip }) as IterableIterator<unknown[]>
+  const params = { ...plan.params, limit: plan.top + 1, offset: plan.skip }
+  const it = rawStatement(ctx.conn, sqlOf(ctx.conn, plan, params)).iterate(params) as IterableIterator<Row>
   let buf = ''
+  let open = false
+  // dataArray@iot.count (OGC 18-088 §14.3): the rows of the group, written after its array
+  // (the group is streamed, so its size is known only at its end; key order is free in JSON).
+  let inGroup = 0
   for (const row of it) {
     if (emitted === plan.top) {
       if (plan.top > 0 && last) {
@@ -117,18 +122,19 @@ function* dataArray(r: CollectionRequest): Generator<string> {
     }
     last = row
     emitted++
-    const key = row[mdCol] !== null ? `MultiDatastreams(${row[mdCol]})` : `Datastreams(${row[dsCol]})`
-    if (key !== group) {
-      const nav = key.startsWith('Multi') ? 'MultiDatastream' : 'Datastream'
-      buf += `${group === null ? '' : ']},'}{${JSON.stringify(`${nav}@iot.navigationLink`)}:${JSON.stringify(`${ctx.base}/${key}`)},"components":${JSON.stringify(components)},"dataArray":[`
+    const md = row[mdCol] !== null
+    const key = md ? row[mdCol] : row[dsCol]
+    if (!open || key !== group || md !== groupMd) {
+      const nav = md ? 'MultiDatastream' : 'Datastream'
+      buf += `${open ? `],"dataArray@iot.count":${inGroup}},` : ''}{"${nav}@iot.navigationLink":${JSON.stringify(`${ctx.base}/${nav}s(${key})`)}${head}`
       group = key
+      groupMd = md
+      open = true
+      inGroup = 0
     } else buf += ','
-    let line = plan.selectId ? '[' + String(row[0]) : '['
-    for (let k = 0; k < outs.length; k++) {
-      const o = outs[k]
-      const text = jsonText(o.kind, o.cols.length === 1 ? [row[o.cols[0]]] : o.cols.map((c) => row[c]))
-      line += k === 0 && !plan.selectId ? text : ',' + text
-    }
+    inGroup++
+    let line = '['
+    for (let k = 0; k < writers.length; k++) line += (k === 0 ? '' : ',') + writers[k](row)
     buf += line + ']'
     if (buf.length >= CHUNK) {
       yield buf
@@ -136,7 +142,7 @@ function* dataArray(r: CollectionRequest): Generator<string> {
     }
   }
   if (buf) yield buf
-  if (group !== null) yield ']}'
+  if (open) yield `],"dataArray@iot.count":${inGroup}}`
   yield ']'
   if (next) yield `,"@iot.nextLink":${JSON.stringify(`${ctx.base}${r.path}?${next}`)}`
   yield '}'
@@ -153,8 +159,11 @@ function* csv(r: CollectionRequest): Generator<string> {
   const { plan, ctx } = r
   const header = [...(plan.selectId ? ['@iot.id'] : []), ...plan.outputs.map((o) => o.name), ...plan.expands.map((x) => x.nav.name)]
   yield header.map(csvCell).join(',') + '\r\n'
-  for (const row of pageRows(r, { next: null })) {
-    const e = toEntity(ctx, plan, row)
+  // Without expansions, row by row (bounded memory); with them, the page at once (batched).
+  const entities = plan.expands.length ? toEntities(ctx, plan, [...pageRows(r, { next: null })]) : (function* () {
+    for (const row of pageRows(r, { next: null })) yield toEntity(ctx, plan, row)
+  })()
+  for (const e of entities) {
     yield header.map((h) => csvCell(h.includes('/') ? pickPath(e, h) : e[h])).join(',') + '\r\n'
   }
 }
@@ -174,7 +183,7 @@ function* geojson(r: CollectionRequest): Generator<string> {
     const geometry = raw && raw.type === 'Feature' ? raw.geometry : (raw ?? null)
     const properties = { ...e }
     delete properties[g]
-    yield (first ? '' : ',') + JSON.stringify({ type: 'Feature', id: row.c0, geometry, properties })
+    yield (first ? '' : ',') + JSON.stringify({ type: 'Feature', id: row[0], geometry, properties })
     first = false
   }
   yield ']}'

@@ -41,7 +41,7 @@ export function registerWriteRoutes(app: FastifyInstance, o: WriteRoutesOptions)
   app.addContentTypeParser([JSON_PATCH, 'application/merge-patch+json'], { parseAs: 'string' }, parseJson)
   app.addContentTypeParser('multipart/mixed', { parseAs: 'string' }, (_req, body, done) => done(null, body))
 
-  const ctxOf = (req: FastifyRequest): ReadContext => ({ conn: o.db, base: baseUrl(req, o.basePath), defaultTop: o.defaultTop, maxTop: o.maxTop })
+  const ctxOf = (req: FastifyRequest): ReadContext => ({ conn: o.db, base: baseUrl(req, o.basePath), root: baseUrl(req, ''), defaultTop: o.defaultTop, maxTop: o.maxTop })
 
   const write = async (req: FastifyRequest, reply: FastifyReply) => {
     const path = pathOf(req, prefix)

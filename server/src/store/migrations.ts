@@ -288,4 +288,27 @@ CREATE TABLE api_credentials (
 ALTER TABLE observation_details ADD COLUMN result_quality TEXT;
 `,
   },
+  {
+    version: 3,
+    description: 'SensorThings reads: which Datastreams have Observations with details',
+    sql: `
+-- A Datastream listed here may have Observations with an observation_details row; one not listed
+-- has none, so SensorThings reads its Observations without joining observation_details (the
+-- join costs a primary-key probe per row). Kept by triggers; a listed Datastream whose details
+-- were all deleted stays listed (harmless: its reads take the joined plan).
+CREATE TABLE datastreams_with_details (
+  datastream_id INTEGER PRIMARY KEY REFERENCES datastreams(id) ON DELETE CASCADE
+);
+INSERT OR IGNORE INTO datastreams_with_details
+  SELECT DISTINCT o.datastream_id FROM observation_details d JOIN observations o ON o.id = d.observation_id WHERE o.datastream_id IS NOT NULL;
+CREATE TRIGGER observation_details_mark_datastream AFTER INSERT ON observation_details BEGIN
+  INSERT OR IGNORE INTO datastreams_with_details
+    SELECT datastream_id FROM observations WHERE id = NEW.observation_id AND datastream_id IS NOT NULL;
+END;
+CREATE TRIGGER observations_mark_moved_details AFTER UPDATE OF datastream_id ON observations
+  WHEN NEW.datastream_id IS NOT NULL AND EXISTS (SELECT 1 FROM observation_details WHERE observation_id = NEW.id) BEGIN
+  INSERT OR IGNORE INTO datastreams_with_details VALUES (NEW.datastream_id);
+END;
+`,
+  },
 ]

@@ -59,6 +59,7 @@ describe('result formats', () => {
           [1, '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', 25],
           [2, '2024-01-01T00:10:00.000Z', '2024-01-01T00:11:00.000Z', 25.01],
         ],
+        'dataArray@iot.count': 2,
       },
     ])
     expect(r.body['@iot.nextLink']).toMatch(/\$resultFormat=dataArray&\$top=2&\$skiptoken=/)

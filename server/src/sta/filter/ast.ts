@@ -30,6 +30,8 @@ export type Expr =
   | { k: 'not'; arg: Expr }
   | { k: 'neg'; arg: Expr }
   | { k: 'in'; left: Expr; list: Expr[] }
+  /** OData lambda: `Datastreams/any(d: d/name eq 'x')`; `any()` without a body: non-empty. */
+  | { k: 'lambda'; op: 'any' | 'all'; path: string[]; variable: string | null; body: Expr | null }
 
 /** One-line rendering of a tree, for tests and error messages. */
 export function show(e: Expr): string {
@@ -52,5 +54,7 @@ export function show(e: Expr): string {
       return `(-${show(e.arg)})`
     case 'in':
       return `(${show(e.left)} in (${e.list.map(show).join(', ')}))`
+    case 'lambda':
+      return `${e.path.join('/')}/${e.op}(${e.variable === null ? '' : `${e.variable}: ${show(e.body!)}`})`
   }
 }

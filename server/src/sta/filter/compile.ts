@@ -116,7 +116,29 @@ function valueSql(t: Typed, s: Scope): [string, string] {
       const c = condition(t, s)
       return [c, c]
     }
+    case 'lambda': {
+      const c = lambdaSql(t, s)
+      return [c, c]
+    }
   }
+}
+
+/** any: EXISTS a related entity meeting the condition; all: NOT EXISTS one that does not (an
+ * unknown, NULL, condition counts as not met, so `all` holds on an empty collection only). */
+function lambdaSql(t: Extract<Typed, { k: 'lambda' }>, s: Scope): string {
+  const froms: string[] = []
+  const conds: string[] = []
+  let from = s.root
+  for (const h of t.hops) {
+    const to = s.sql.alias()
+    froms.push(fromOf(entity(h.target), to))
+    conds.push(linkCondition(h, from, to))
+    from = to
+  }
+  const body = t.body ? condition(t.body, { root: from, bound: new Map(), sql: s.sql }) : null
+  const exists = (extra: string | null) => `EXISTS (SELECT 1 FROM ${froms.join(', ')} WHERE ${[...conds, ...(extra ? [extra] : [])].join(' AND ')})`
+  if (t.op === 'any') return exists(body)
+  return `(NOT ${exists(`NOT COALESCE(${body}, 0)`)})`
 }
 
 function comparison(op: string, l: [string, string], r: [string, string], t: Extract<Typed, { k: 'binary' }>): string {

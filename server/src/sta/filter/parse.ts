@@ -217,11 +217,32 @@ export function parseFilter(src: string): Expr {
           else if (s.t === 'lit' && s.expr.k === 'lit' && s.expr.type === 'number' && Number.isInteger(s.expr.value)) segments.push(String(s.expr.value))
           else throw syntax(`expected a property name after '/' but found ${describe(s)}`)
           pos++
+          const last = segments[segments.length - 1]
+          if ((last === 'any' || last === 'all') && segments.length > 1 && isP('(')) return lambda(last, segments.slice(0, -1))
         }
         return { k: 'path', segments }
       }
       throw syntax(`expected a value but found ${describe(t)}`)
     })
+
+  /** After `path/any` or `path/all`: `()` or `(v: condition)`. The tokenizer reads `v:` (and
+   * `v:v`, without a space) as one identifier, so the variable is split off here. */
+  const lambda = (op: 'any' | 'all', path: string[]): Expr => {
+    expectP('(')
+    if (isP(')')) {
+      if (op === 'all') throw syntax(`'all()' needs a condition: all(x: …)`)
+      pos++
+      return { k: 'lambda', op, path, variable: null, body: null }
+    }
+    const t = peek()
+    const m = t.t === 'id' ? /^([A-Za-z_]\w*):(.*)$/.exec(t.v) : null
+    if (!m || t.t !== 'id') throw syntax(`expected 'variable:' after '${op}(' but found ${describe(t)}`)
+    if (m[2]) tokens[pos] = { t: 'id', v: m[2], at: t.at + m[1].length + 1 }
+    else pos++
+    const body = orExpr()
+    expectP(')')
+    return { k: 'lambda', op, path, variable: m[1], body }
+  }
 
   const unary = (): Expr =>
     nested(() => {

@@ -14,6 +14,8 @@ export type Typed =
   | { k: 'not'; type: 'boolean'; arg: Typed }
   | { k: 'neg'; type: ValueType; arg: Typed }
   | { k: 'in'; type: 'boolean'; left: Typed; list: Typed[] }
+  /** any/all over the entities `hops` reach; `body` is typed against the last hop's target. */
+  | { k: 'lambda'; type: 'boolean'; op: 'any' | 'all'; hops: NavigationDef[]; body: Typed | null }
 
 const JSON_KEY = /^[^"\\]{1,200}$/
 
@@ -120,6 +122,8 @@ export function validate(root: EntityDef, e: Expr, where = '$filter'): Typed {
       if (arg.type !== 'number' && arg.type !== 'duration' && !loose(arg.type)) throw typeError(`${where}: '-' needs a number, got a ${arg.type}`)
       return { k: 'neg', type: arg.type, arg }
     }
+    case 'lambda':
+      return validateLambda(root, e, where)
     case 'in': {
       const left = v(e.left)
       const list = e.list.map(v)
@@ -127,6 +131,50 @@ export function validate(root: EntityDef, e: Expr, where = '$filter'): Typed {
       return { k: 'in', type: 'boolean', left, list }
     }
   }
+}
+
+/** A lambda body with the range variable removed from its paths (`d/name` → `name`). Paths
+ * must start with the variable: references to the outer entity are not supported. */
+function relativeTo(variable: string, e: Expr, where: string): Expr {
+  const r = (x: Expr) => relativeTo(variable, x, where)
+  switch (e.k) {
+    case 'lit':
+      return e
+    case 'path':
+    case 'lambda': {
+      const segs = e.k === 'path' ? e.segments : e.path
+      if (segs[0] !== variable || (e.k === 'path' && segs.length < 2)) {
+        throw new StaError('STA_UNKNOWN_PROPERTY', `${where}: '${segs.join('/')}' inside a lambda must be a path from its variable '${variable}' (like ${variable}/name)`)
+      }
+      return e.k === 'path' ? { ...e, segments: segs.slice(1) } : { ...e, path: segs.slice(1) }
+    }
+    case 'call':
+      return { ...e, args: e.args.map(r) }
+    case 'binary':
+      return { ...e, left: r(e.left), right: r(e.right) }
+    case 'not':
+    case 'neg':
+      return { ...e, arg: r(e.arg) }
+    case 'in':
+      return { ...e, left: r(e.left), list: e.list.map(r) }
+  }
+}
+
+function validateLambda(root: EntityDef, e: Extract<Expr, { k: 'lambda' }>, where: string): Typed {
+  const text = `${e.path.join('/')}/${e.op}`
+  let target = root
+  const hops: NavigationDef[] = []
+  for (const s of e.path) {
+    const n = findNavigation(target, s)
+    if (!n) throw new StaError('STA_UNKNOWN_NAVIGATION', `${where}: '${s}' in '${text}' is not a navigation property of ${target.name}`)
+    hops.push(n)
+    target = entity(n.target)
+  }
+  if (!hops.some((h) => h.many)) throw typeError(`${where}: '${text}' needs a collection, but '${e.path.join('/')}' is a single ${target.name}`)
+  if (e.variable === null || e.body === null) return { k: 'lambda', type: 'boolean', op: e.op, hops, body: null }
+  const body = validate(target, relativeTo(e.variable, e.body, where), where)
+  if (body.type !== 'boolean' && !loose(body.type)) throw typeError(`${where}: the condition of '${text}' is a ${body.type}, not a condition`)
+  return { k: 'lambda', type: 'boolean', op: e.op, hops, body }
 }
 
 /** A $filter must be a condition. */

@@ -48,7 +48,7 @@ export function attachStaMqtt(o: StaMqttOptions): StaMqtt {
     readAccess: o.readAccess ?? 'public',
     onCreate: (client, principal, topic, payload) => {
       const version = topic.slice(0, 4)
-      const ctx: ReadContext = { conn: o.db, base: `${publicUrl()}/${version}`, defaultTop: 100, maxTop: 100 }
+      const ctx: ReadContext = { conn: o.db, base: `${publicUrl()}/${version}`, root: publicUrl(), defaultTop: 100, maxTop: 100 }
       try {
         const body = JSON.parse(payload.toString('utf8')) as unknown
         runWrite(o.db, o.events, (w) => executeWrite(o.db, ctx, w, { method: 'POST', path: topic.slice(4), body, contentType: 'application/json' }))

@@ -14,7 +14,7 @@ import { sqlFor, type EntityDef } from '../model.js'
 import { navigationScope } from '../path.js'
 import { emptyOptions, parseQueryOptions, type QueryOptions } from '../query-options.js'
 import { planQuery, toEntity, type ReadContext } from '../read.js'
-import { statement } from '../statements.js'
+import { rawStatement, statement } from '../statements.js'
 import type { Subscriptions } from './subscriptions.js'
 import type { StaTopic } from './topics.js'
 
@@ -101,7 +101,7 @@ export class StaPublisher {
   }
 
   private ctx(version: string): ReadContext {
-    return { conn: this.o.db, base: `${this.o.publicUrl()}/${version}`, defaultTop: 100, maxTop: 1_000_000 }
+    return { conn: this.o.db, base: `${this.o.publicUrl()}/${version}`, root: this.o.publicUrl(), defaultTop: 100, maxTop: 1_000_000 }
   }
 
   private publishChanges(changes: EntityChange[]): void {
@@ -156,8 +156,8 @@ export class StaPublisher {
     const ctx = this.ctx(version)
     const plan = planQuery(ctx, e, { ...o, top: ids.length }, { sql: 'e.id IN (SELECT value FROM json_each(@mqtt_ids))', params: { mqtt_ids: JSON.stringify(ids) } })
     const out = new Map<number, string>()
-    for (const row of statement(this.o.db, plan.sql).all({ ...plan.params, limit: ids.length, offset: 0 }) as Record<string, unknown>[]) {
-      out.set(Number(row.c0), JSON.stringify(toEntity(ctx, plan, row)))
+    for (const row of rawStatement(this.o.db, plan.sql).all({ ...plan.params, limit: ids.length, offset: 0 }) as unknown[][]) {
+      out.set(Number(row[0]), JSON.stringify(toEntity(ctx, plan, row)))
     }
     return out
   }
