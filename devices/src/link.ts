@@ -40,4 +40,10 @@ export interface LinkLayer {
      */
     send(up: LinkUplink): Promise<LinkDownlink | null>
     stats(): LinkStats
+    /**
+     * How long, in ms from now, before the link could start a transmission (its own duty-cycle
+     * bookkeeping). The application waits this long before packing a frame, because samples'
+     * ages are counted when the frame is packed. Optional: 0 when absent.
+     */
+    transmitDelayMs?(): number
 }

@@ -115,11 +115,10 @@ describe('virtual buoy (DeviceScript VM) through reeflink serve', () => {
   });
 
   // Known firmware bug, found by this rig (see docs/hil.md). A failed send now rejects, so the
-  // samples stay queued and do catch up; but their ages come out about 12 s too young: the
-  // application computes ages when it packs a frame, and after failed sends the MAC's own
-  // duty-cycle tracker then waits before transmitting (transceiver.ts), so the frame leaves later
-  // than its ages assume. Fix: pack after the link can transmit (ask the MAC for its next
-  // transmit time) or let the MAC refuse instead of waiting. `it.fails` keeps the suite green
+  // samples stay queued and do catch up; but after the silence their ages come out too young:
+  // about 12 s at first, about 5.6 s since the application waits for the link's own duty cycle
+  // (LinkLayer.transmitDelayMs) before packing. Some other delay between packing and the
+  // reception remains on the catch-up frames (the steady-state scenarios are exact). `it.fails` keeps the suite green
   // while the bug is open and turns red once it is fixed: then make it `it` again.
   it.fails('radio silence: samples queue while the air is dead, then catch up with their true ages', async () => {
     const air = rig.buoy.air;

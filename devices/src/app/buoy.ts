@@ -128,6 +128,13 @@ export class Buoy {
         if (s.sendFailures >= this.options.maxSendFailures) return await this.reboot(PHASE_REBOOT_WATCHDOG, "radio watchdog: " + s.sendFailures + " failed link starts or sends")
         if (ready) {
             for (let i = 0; i < this.options.maxUplinksPerWake; i++) {
+                // Ages are counted when the frame is packed: pack only once the link can send it.
+                const linkDelay = ports.link.transmitDelayMs ? ports.link.transmitDelayMs() : 0
+                if (linkDelay > this.options.maxLinkWaitMs) {
+                    retryAtMs = ctx.clock.nowMs() + linkDelay
+                    break
+                }
+                if (linkDelay > 0) await ports.runtime.sleepMs(linkDelay)
                 const decision = await planNextUplink(ctx, ctx.clock.nowMs())
                 if (decision.kind === "wait") retryAtMs = decision.untilMs
                 if (decision.kind !== "send") break

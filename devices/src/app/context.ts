@@ -34,6 +34,8 @@ export interface BuoyOptions {
     /** Consecutive failed sends before the radio watchdog reboots the buoy. */
     maxSendFailures: number
     maxUplinksPerWake: number
+    /** Longest wait, awake, for the link's own duty cycle before packing a frame; longer waits end the wake. */
+    maxLinkWaitMs: number
     /** Device watchdog while awake: the device resets if one wake takes longer. */
     awakeWatchdogMs: number
     /** Duty cycle the uplinks keep (EU868: 0.01 in the default channels' sub-bands; 0: none). */
@@ -51,6 +53,7 @@ export const DEFAULT_BUOY_OPTIONS: BuoyOptions = {
     sendTimeoutMs: 30000,
     maxSendFailures: 3,
     maxUplinksPerWake: 8,
+    maxLinkWaitMs: 30000,
     awakeWatchdogMs: 600000,
     dutyCycle: EU868_DUTY_CYCLE,
 }
@@ -67,6 +70,7 @@ export function buoyOptions(o: {
     sendTimeoutMs?: number
     maxSendFailures?: number
     maxUplinksPerWake?: number
+    maxLinkWaitMs?: number
     awakeWatchdogMs?: number
     dutyCycle?: number
 }): BuoyOptions {
@@ -82,6 +86,7 @@ export function buoyOptions(o: {
         sendTimeoutMs: o.sendTimeoutMs !== undefined ? o.sendTimeoutMs : d.sendTimeoutMs,
         maxSendFailures: o.maxSendFailures !== undefined ? o.maxSendFailures : d.maxSendFailures,
         maxUplinksPerWake: o.maxUplinksPerWake !== undefined ? o.maxUplinksPerWake : d.maxUplinksPerWake,
+        maxLinkWaitMs: o.maxLinkWaitMs !== undefined ? o.maxLinkWaitMs : d.maxLinkWaitMs,
         awakeWatchdogMs: o.awakeWatchdogMs !== undefined ? o.awakeWatchdogMs : d.awakeWatchdogMs,
         dutyCycle: o.dutyCycle !== undefined ? o.dutyCycle : d.dutyCycle,
     }

@@ -160,6 +160,12 @@ export class LoRaWanMac implements LinkLayer {
         return this.trx.nextTransmitAt(this.params, this.params.dr)
     }
 
+    /** LinkLayer: ms before the next uplink could start (0 when it could start now). */
+    transmitDelayMs(): number {
+        const d = this.nextTransmitAt() - this.o.clock.now()
+        return d > 0 ? d : 0
+    }
+
     /**
      * Before deep sleep (standby resets the ESP32): persists the exact next FCntUp so that the rest
      * of the reserved block is not skipped after wake-up.
