@@ -3,11 +3,11 @@
 // <PARAM> and <PARAM>_QC) and the records streamed in chunks through the project's writer.
 // TIME is the UNLIMITED dimension: the row count is known before the header goes out (the
 // caller counts first), and records are appended as the database cursor yields them.
-import { isoSeconds, ncDouble, ncFloat, ncText, oceanSitesDays, oceanSitesTimeVariable } from '@reeflink/simulator/netcdf'
+import { isoSeconds, ncDouble, ncFloat, ncText, oceanSitesDays, oceanSitesParameterAttributes, oceanSitesQcAttributes, oceanSitesTimeVariable } from '@reeflink/simulator/netcdf'
 import type { NcAttributeSpec, NcFileSpec, NcRecordChunk, NcVariableSpec } from '@reeflink/simulator/netcdf'
 import type { DatastreamInfo, StationInfo } from './catalog.js'
 import { oceanSitesFlagOf, type MergedRow } from './observation-rows.js'
-import { FILL_FLOAT, FILL_QC, FLAG_MEANINGS, FLAG_VALUES, MISSING_QC, OCEANSITES_PARAMETERS } from './oceansites-variables.js'
+import { FILL_FLOAT, FLAG_MEANINGS, FLAG_VALUES, MISSING_QC, OCEANSITES_PARAMETERS } from './oceansites-variables.js'
 
 const RECORDS_PER_CHUNK = 4096
 
@@ -96,12 +96,7 @@ function parameterVariables(code: string): NcVariableSpec[] {
       type: 'float',
       dimensions: ['TIME', 'DEPTH'],
       attributes: [
-        text('standard_name', p.standardName),
-        text('long_name', p.longName),
-        text('units', p.units),
-        float('_FillValue', FILL_FLOAT),
-        float('valid_min', p.validMin),
-        float('valid_max', p.validMax),
+        ...oceanSitesParameterAttributes(p),
         text('coordinates', 'TIME DEPTH LATITUDE LONGITUDE'),
         text('ancillary_variables', `${code}_QC`),
         // R: real-time data, the same as the file's data_mode.
@@ -113,11 +108,7 @@ function parameterVariables(code: string): NcVariableSpec[] {
       type: 'byte',
       dimensions: ['TIME', 'DEPTH'],
       attributes: [
-        text('long_name', `quality flag of ${code}`),
-        text('conventions', 'OceanSITES reference table 2'),
-        { name: '_FillValue', type: 'byte', value: FILL_QC },
-        { name: 'valid_min', type: 'byte', value: 0 },
-        { name: 'valid_max', type: 'byte', value: 9 },
+        ...oceanSitesQcAttributes(code),
         { name: 'flag_values', type: 'byte', value: FLAG_VALUES },
         text('flag_meanings', FLAG_MEANINGS),
       ],

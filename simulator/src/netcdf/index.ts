@@ -42,6 +42,8 @@ export {
   OCEANSITES_FILL_QC,
   OCEANSITES_PARAMETERS,
   oceanSitesDays,
+  oceanSitesParameterAttributes,
+  oceanSitesQcAttributes,
   oceanSitesTimeVariable,
   type OceanSitesParameter,
 } from './oceansites.js';

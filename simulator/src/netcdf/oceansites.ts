@@ -60,3 +60,26 @@ export function oceanSitesTimeVariable(data?: ArrayLike<number>): NcVariableSpec
     ...(data === undefined ? {} : { data }),
   };
 }
+
+/** The attributes every OceanSITES parameter variable starts with: CF names, units, fill, range. */
+export function oceanSitesParameterAttributes(p: OceanSitesParameter): NcAttributeSpec[] {
+  return [
+    ncText('standard_name', p.standardName),
+    ncText('long_name', p.longName),
+    ncText('units', p.units),
+    ncFloat('_FillValue', OCEANSITES_FILL_FLOAT),
+    ncFloat('valid_min', p.validMin),
+    ncFloat('valid_max', p.validMax),
+  ];
+}
+
+/** The attributes every `<PARAM>_QC` variable starts with (reference table 2, byte flags). */
+export function oceanSitesQcAttributes(code: string): NcAttributeSpec[] {
+  return [
+    ncText('long_name', `quality flag of ${code}`),
+    ncText('conventions', 'OceanSITES reference table 2'),
+    { name: '_FillValue', type: 'byte', value: OCEANSITES_FILL_QC },
+    { name: 'valid_min', type: 'byte', value: 0 },
+    { name: 'valid_max', type: 'byte', value: 9 },
+  ];
+}

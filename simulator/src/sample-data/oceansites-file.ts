@@ -10,9 +10,10 @@ import {
   ncFloat,
   ncText,
   OCEANSITES_FILL_FLOAT,
-  OCEANSITES_FILL_QC,
   OCEANSITES_PARAMETERS,
   oceanSitesDays,
+  oceanSitesParameterAttributes,
+  oceanSitesQcAttributes,
   oceanSitesTimeVariable,
   type OceanSitesParameter,
 } from '../netcdf/oceansites.js';
@@ -20,7 +21,6 @@ import type { MeasuredSeries } from './instrument-record.js';
 import type { SampleParameter, StationSpec } from './station-spec.js';
 
 const FILL_FLOAT = OCEANSITES_FILL_FLOAT;
-const FILL_QC = OCEANSITES_FILL_QC;
 const PARAMETERS: Record<SampleParameter, OceanSitesParameter> = OCEANSITES_PARAMETERS;
 
 const QC_FLAG_VALUES = [0, 1, 2, 3, 4, 5, 7, 8, 9];
@@ -117,12 +117,7 @@ function parameterVariables(station: StationSpec, code: SampleParameter, series:
       type: 'float',
       dimensions: ['TIME', 'DEPTH'],
       attributes: [
-        text('standard_name', info.standardName),
-        text('long_name', info.longName),
-        text('units', info.units),
-        float('_FillValue', FILL_FLOAT),
-        float('valid_min', info.validMin),
-        float('valid_max', info.validMax),
+        ...oceanSitesParameterAttributes(info),
         float('resolution', info.resolution),
         text('coordinates', 'TIME DEPTH LATITUDE LONGITUDE'),
         text('ancillary_variables', `${code}_QC`),
@@ -138,11 +133,7 @@ function parameterVariables(station: StationSpec, code: SampleParameter, series:
       type: 'byte',
       dimensions: ['TIME', 'DEPTH'],
       attributes: [
-        text('long_name', `quality flag of ${code}`),
-        text('conventions', 'OceanSITES reference table 2'),
-        { name: '_FillValue', type: 'byte', value: FILL_QC },
-        { name: 'valid_min', type: 'byte', value: 0 },
-        { name: 'valid_max', type: 'byte', value: 9 },
+        ...oceanSitesQcAttributes(code),
         { name: 'flag_values', type: 'byte', value: QC_FLAG_VALUES },
         text('flag_meanings', QC_FLAG_MEANINGS),
       ],
