@@ -55,8 +55,17 @@ export class Buoy {
         const store = ports.store
         const saved = decodeState(await store.read(STATE_KEY))
         const kind = classifyBoot(saved)
+        // clock.ts: a counter still running since the checkpoint continues it exactly (the VM's
+        // program restarts; not a killed VM process, whose counter starts again below the
+        // checkpoint's); a counter restarted by the reset counts from the checkpoint (+ the RTC
+        // wake latency after a deep-sleep wake).
+        const counter = ports.runtime.counterMs()
         let baseMs = 0
-        if (saved !== null) baseMs = saved.clockMs + (kind.resetCause === "deep_sleep_wake" ? this.options.wakeLatencyMs : 0)
+        if (saved !== null)
+            baseMs =
+                ports.power.restartKeepsCounter() && counter >= saved.counterMs
+                    ? saved.clockMs - saved.counterMs
+                    : saved.clockMs + (kind.resetCause === "deep_sleep_wake" ? this.options.wakeLatencyMs : 0)
         const clock = new MonotonicClock(ports.runtime, baseMs)
         const stored = decodeConfigRecord(await store.read(CONFIG_KEY))
         const config = stored !== null ? stored : copyConfig(this.options.initialConfig !== null ? this.options.initialConfig : DEFAULT_CONFIG)
@@ -82,7 +91,7 @@ export class Buoy {
             state.droppedSamples = 0
             state.uplinksSent = 0
             state.downlinksReceived = 0
-            state.faultBits = 0
+            // faultBits survive: a fault not yet reported goes into the status this boot sends.
             state.sendFailures = 0
             state.rebootAfterAck = false
         }
@@ -90,6 +99,7 @@ export class Buoy {
         state.droppedSamples += lost
         state.phase = PHASE_AWAKE
         state.clockMs = clockNow
+        state.counterMs = adjustedClock.counterAt(clockNow)
         await store.write(STATE_KEY, encodeState(state))
         this.ctx = {
             ports: ports,
@@ -116,10 +126,13 @@ export class Buoy {
 
         if (nowMs >= s.nextSampleAtMs) {
             const outcome = await takeSample(ports.sensors, ctx.clock.nowS(), ports.runtime, this.options.sensorTimeoutMs, ports.log)
+            const newFaults = outcome.faultBits & ~s.faultBits
             s.faultBits |= outcome.faultBits
             if (outcome.batteryMv !== null) s.batteryMv = outcome.batteryMv
             if (outcome.sample !== null) s.droppedSamples += await ctx.queue.push(outcome.sample)
             s.nextSampleAtMs = nextSampleTimeMs(s.nextSampleAtMs, nowMs, ctx.config.sampleIntervalS)
+            // A new fault is written at once, so that a power loss before the next checkpoint keeps it.
+            if (newFaults !== 0) await this.persist()
             nowMs = ctx.clock.nowMs()
         }
 
@@ -157,8 +170,7 @@ export class Buoy {
     /** Sleeps as planned. Before deep sleep everything the next wake needs is written to flash. */
     async sleep(plan: WakePlan): Promise<void> {
         const ctx = this.context()
-        const nowMs = ctx.clock.nowMs()
-        const ms = plan.wakeAtMs - nowMs
+        let ms = plan.wakeAtMs - ctx.clock.nowMs()
         if (plan.sleep === "light") {
             await this.ports.power.armWatchdog(ms + this.options.awakeWatchdogMs)
             if (ms > 0) await this.ports.runtime.sleepMs(ms)
@@ -168,7 +180,9 @@ export class Buoy {
         ctx.state.clockMs = plan.wakeAtMs
         await this.persist()
         await this.ports.power.armWatchdog(0)
-        await this.ports.power.standby(ms)
+        // Measured after the flash writes: the wake is at the checkpoint's time (clock.ts).
+        ms = plan.wakeAtMs - ctx.clock.nowMs()
+        await this.ports.power.standby(ms > 0 ? ms : 0)
         // Only in the simulator and tests: the "wake" continues this run.
         ctx.state.phase = PHASE_AWAKE
     }
@@ -192,7 +206,10 @@ export class Buoy {
         if (ctx.ledgerDirty) await store.write(LEDGER_KEY, ctx.ledger.encode())
         ctx.acksDirty = false
         ctx.ledgerDirty = false
-        if (ctx.state.phase === PHASE_AWAKE) ctx.state.clockMs = ctx.clock.nowMs()
+        // Asleep: the planned wake (set by sleep()); awake or rebooting: now (a reboot's checkpoint
+        // too, or the clock would lose the whole wake).
+        if (ctx.state.phase !== PHASE_ASLEEP) ctx.state.clockMs = ctx.clock.nowMs()
+        ctx.state.counterMs = ctx.clock.counterAt(ctx.state.clockMs)
         await store.write(STATE_KEY, encodeState(ctx.state))
     }
 

@@ -44,14 +44,9 @@ function messageOf(e: any): string {
 
 /** Fibers: the operation runs in its own fiber, terminated if the timeout expires first. */
 export class DevicescriptRuntime implements Runtime {
-    private startMillis: number
-
-    constructor() {
-        this.startMillis = ds.millis()
-    }
-
-    elapsedMs(): number {
-        return ds.millis() - this.startMillis
+    /** Since the chip's reset on a board (boot time included); since the VM process started in the simulator. */
+    counterMs(): number {
+        return ds.millis()
     }
 
     async yieldNow(): Promise<void> {
@@ -104,6 +99,10 @@ export class BoardPower implements Power {
         const us = ms > 4000000 ? 4000000000 : ms * 1000
         await currentControl().resetIn.write(us)
     }
+
+    restartKeepsCounter(): boolean {
+        return false
+    }
 }
 
 /**
@@ -121,4 +120,9 @@ export class SimulatorPower implements Power {
     }
 
     async armWatchdog(ms: number): Promise<void> {}
+
+    /** ds.restart() restarts the program in the same VM process: ds.millis() keeps counting. */
+    restartKeepsCounter(): boolean {
+        return true
+    }
 }

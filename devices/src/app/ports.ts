@@ -18,8 +18,12 @@ export const MAX_KEY_LENGTH = 13
 export type TimedResult<T> = { ok: true; value: T } | { ok: false; timedOut: boolean; message: string }
 
 export interface Runtime {
-    /** Milliseconds since this program started (restarts at 0 on every boot and deep-sleep wake). */
-    elapsedMs(): number
+    /**
+     * The platform's millisecond counter (ds.millis()). On a board it restarts at 0 when the chip
+     * resets (every boot and deep-sleep wake); in the simulator VM it keeps counting across program
+     * restarts. The clock (clock.ts) tells the two apart from its checkpoint.
+     */
+    counterMs(): number
     /** Lets other fibers run; needed between long computations in the VM (≈ 128k instructions). */
     yieldNow(): Promise<void>
     /** Waits with the CPU on (light sleep). */
@@ -38,6 +42,11 @@ export interface Power {
     reboot(): Promise<void>
     /** Arms (or re-arms) the device watchdog: the device resets if not re-armed within `ms`. 0 disarms. */
     armWatchdog(ms: number): Promise<void>
+    /**
+     * True when standby and reboot restart the program but not the platform counter
+     * (Runtime.counterMs): the simulator VM. False on a board, whose chip resets.
+     */
+    restartKeepsCounter(): boolean
 }
 
 export type Logger = (line: string) => void

@@ -14,6 +14,8 @@ export interface BuoyState {
     phase: number
     /** Monotonic clock at the last checkpoint; when asleep, the planned wake time. */
     clockMs: number
+    /** The platform counter (Runtime.counterMs) at that same instant, projected when asleep (clock.ts). */
+    counterMs: number
     /** Monotonic time of the last cold boot (uptime counts from here). */
     bootedAtMs: number
     nextSampleAtMs: number
@@ -42,6 +44,7 @@ export function freshState(nowMs: number): BuoyState {
     return {
         phase: PHASE_AWAKE,
         clockMs: nowMs,
+        counterMs: 0,
         bootedAtMs: nowMs,
         nextSampleAtMs: nowMs,
         lastStatusAtMs: -1,
@@ -60,7 +63,8 @@ export function freshState(nowMs: number): BuoyState {
     }
 }
 
-const STATE_VERSION = 1
+/** Version 2 added counterMs at the end; a version 1 record (older firmware) reads with counterMs 0. */
+const STATE_VERSION = 2
 const FLAG_STATUS_REQUESTED = 1
 const FLAG_REBOOT_AFTER_ACK = 2
 const FLAG_STATUS_EVER_SENT = 4
@@ -79,18 +83,21 @@ export function encodeState(s: BuoyState): number[] {
     w.u48(s.clockMs).u48(s.bootedAtMs).u48(s.nextSampleAtMs).u48(s.lastStatusAtMs >= 0 ? s.lastStatusAtMs : 0)
     w.u32(s.droppedSamples).u32(s.uplinksSent).u16(s.downlinksReceived).i16(s.lastRssiDbm < -32768 ? -32768 : s.lastRssiDbm > 32767 ? 32767 : s.lastRssiDbm).i8(snrQuarters(s.lastSnrDb))
     w.u8(s.faultBits).u16(s.batteryMv).u48(s.dutyReadyAtMs).u8(s.sendFailures).u8(indexOf(RESET_CAUSES, s.bootCause))
+    w.u48(s.counterMs > 0 ? s.counterMs : 0)
     return w.bytes
 }
 
 export function decodeState(bytes: number[] | null): BuoyState | null {
     if (bytes === null) return null
     const r = new RecordReader(bytes)
-    if (r.u8() !== STATE_VERSION) return null
+    const version = r.u8()
+    if (version !== STATE_VERSION && version !== 1) return null
     const phase = r.u8()
     const flags = r.u8()
     const s: BuoyState = {
         phase: phase,
         clockMs: r.u48(),
+        counterMs: 0,
         bootedAtMs: r.u48(),
         nextSampleAtMs: r.u48(),
         lastStatusAtMs: r.u48(),
@@ -109,6 +116,7 @@ export function decodeState(bytes: number[] | null): BuoyState | null {
     }
     const cause = r.u8()
     s.bootCause = cause < RESET_CAUSES.length ? RESET_CAUSES[cause] : "unknown"
+    if (version === STATE_VERSION) s.counterMs = r.u48()
     if ((flags & FLAG_STATUS_EVER_SENT) === 0) s.lastStatusAtMs = -1
     if (r.overrun || r.remaining() !== 0 || phase > PHASE_REBOOT_WATCHDOG) return null
     return s

@@ -6,7 +6,7 @@ import { encodeUplink, FPORT_STATUS, MeasurementEncoder, MeasurementSample, STAT
 import { AirtimeLedger, dutyCycleReadyAtMs } from "./airtime.js"
 import { BuoyContext } from "./context.js"
 import { handleDownlink } from "./downlinks.js"
-import { ageOf, toMeasurement } from "./sample.js"
+import { ageOf, QueuedSample, toMeasurement } from "./sample.js"
 import { frameBudgetBytes, measurementTrigger, samplesToOffer, shouldSendFrame, uplinkAllowedAtMs } from "./schedule.js"
 import { PendingAck } from "./state.js"
 import { buildStatus } from "./status.js"
@@ -17,7 +17,7 @@ export interface PlannedUplink {
     kind: UplinkKind
     fPort: number
     bytes: number[]
-    /** Measurement frames: queued samples the frame carries. */
+    /** Measurement frames: queued samples the frame carries; status: the fault bits it reports. */
     consumed: number
     airtimeMs: number
 }
@@ -59,14 +59,32 @@ function gate(ctx: BuoyContext, nowMs: number, kind: UplinkKind, fPort: number, 
     return { kind: "send", uplink: { kind: kind, fPort: fPort, bytes: bytes, consumed: consumed, airtimeMs: airtimeMs } }
 }
 
-/** Packs the head of the queue; ages are computed here, just before sending. */
+/** Encodes `offered` with their ages at `endS` (whole seconds of the clock, see planMeasurements). */
+async function pack(ctx: BuoyContext, offered: QueuedSample[], endS: number, budget: number) {
+    const samples: MeasurementSample[] = []
+    for (let i = 0; i < offered.length; i++) samples.push(toMeasurement(offered[i], ageOf(offered[i], endS) as number))
+    const encoder = new MeasurementEncoder(samples, budget)
+    while (!encoder.step()) await ctx.ports.runtime.yieldNow()
+    return encoder.output()
+}
+
+/**
+ * Packs the head of the queue, just before sending. Ages count to the end of the frame's airtime,
+ * when the gateway timestamps it (docs/payload-format.md "Ages"): age = ⌊end⌋ − timeS in whole
+ * seconds, the nearest second given that timeS is the sampling time rounded down. The frame's
+ * airtime depends on its length, which the ages change: packed once for the longest frame, and
+ * again if the actual length ends the frame in another second.
+ */
 async function planMeasurements(ctx: BuoyContext, nowMs: number): Promise<UplinkDecision> {
     const queue = ctx.queue
+    const link = ctx.ports.link
     const nowS = Math.floor(nowMs / 1000)
+    const budget = frameBudgetBytes(link.maxPayload(), ctx.config)
+    let endS = Math.floor((nowMs + link.airtimeMs(budget)) / 1000)
     let offered = await queue.peek(samplesToOffer(queue.length(), ctx.config))
     // Samples older than the codec can date (194 days) are dropped, oldest first.
     let expired = 0
-    while (expired < offered.length && ageOf(offered[expired], nowS) === null) expired++
+    while (expired < offered.length && ageOf(offered[expired], endS) === null) expired++
     if (expired > 0) {
         await queue.consume(expired)
         ctx.state.droppedSamples += expired
@@ -78,11 +96,11 @@ async function planMeasurements(ctx: BuoyContext, nowMs: number): Promise<Uplink
     const trigger = measurementTrigger(queue.length(), nowS - offered[0].timeS, ctx.config, queue.capacity())
     if (trigger === "none") return IDLE
 
-    const samples: MeasurementSample[] = []
-    for (let i = 0; i < offered.length; i++) samples.push(toMeasurement(offered[i], ageOf(offered[i], nowS) as number))
-    const encoder = new MeasurementEncoder(samples, frameBudgetBytes(ctx.ports.link.maxPayload(), ctx.config))
-    while (!encoder.step()) await ctx.ports.runtime.yieldNow()
-    const frame = encoder.output()
+    let frame = await pack(ctx, offered, endS, budget)
+    if (frame.ok === true) {
+        const actualEndS = Math.floor((nowMs + link.airtimeMs(frame.value.bytes.length)) / 1000)
+        if (actualEndS !== endS) frame = await pack(ctx, offered, actualEndS, budget)
+    }
     if (frame.ok === false) {
         ctx.ports.log("measurement frame not packed: " + frame.error.code + " " + frame.error.message)
         return IDLE
@@ -109,7 +127,7 @@ export async function planNextUplink(ctx: BuoyContext, nowMs: number): Promise<U
             sampleIntervalS: ctx.config.sampleIntervalS,
         })
         const r = encodeUplink(status)
-        if (r.ok === true && r.value.bytes.length <= ctx.ports.link.maxPayload()) return gate(ctx, nowMs, "status", FPORT_STATUS, r.value.bytes, 0)
+        if (r.ok === true && r.value.bytes.length <= ctx.ports.link.maxPayload()) return gate(ctx, nowMs, "status", FPORT_STATUS, r.value.bytes, ctx.state.faultBits)
         ctx.ports.log("status not sent: " + (r.ok === false ? r.error.message : "larger than the data rate allows"))
     }
     return await planMeasurements(ctx, nowMs)
@@ -138,7 +156,8 @@ export async function sendUplink(ctx: BuoyContext, u: PlannedUplink): Promise<Se
     } else if (u.kind === "status") {
         s.lastStatusAtMs = startMs
         s.statusRequested = false
-        s.faultBits = 0
+        // Only the faults this status reported (a fault is cleared once it has been reported).
+        s.faultBits &= ~u.consumed
     } else {
         await ctx.queue.consume(u.consumed)
     }

@@ -20,15 +20,20 @@ export class ScriptedSensor implements RawSensor {
     mode: string
     calls: number
     resets: number
+    /** World time of every read, in call order. */
+    readonly readAtMs: number[]
     private env: TestEnv
+    private now: () => number
 
-    constructor(name: string, env: TestEnv, value: (call: number) => number) {
+    constructor(name: string, env: TestEnv, value: (call: number) => number, now: () => number) {
         this.name = name
         this.env = env
         this.value = value
+        this.now = now
         this.mode = "ok"
         this.calls = 0
         this.resets = 0
+        this.readAtMs = []
     }
 
     reset(): void {
@@ -37,6 +42,7 @@ export class ScriptedSensor implements RawSensor {
 
     async read(): Promise<number> {
         const call = this.calls++
+        this.readAtMs.push(this.now())
         if (this.mode === "fail") throw new SensorError("i2c", this.name + " does not answer")
         if (this.mode === "hang") return await this.env.hang<number>()
         return this.value(call)
@@ -53,15 +59,13 @@ export interface SentUplink {
 
 class WorldRuntime implements Runtime {
     private world: BuoyWorld
-    private startMs: number
 
     constructor(world: BuoyWorld) {
         this.world = world
-        this.startMs = world.nowMs
     }
 
-    elapsedMs(): number {
-        return this.world.nowMs - this.startMs
+    counterMs(): number {
+        return this.world.nowMs - this.world.counterOriginMs
     }
 
     async yieldNow(): Promise<void> {
@@ -99,6 +103,10 @@ class WorldPower implements Power {
     async armWatchdog(ms: number): Promise<void> {
         this.world.watchdogMs = ms
     }
+
+    restartKeepsCounter(): boolean {
+        return this.world.counterSurvivesReset
+    }
 }
 
 export class BuoyWorld {
@@ -123,6 +131,15 @@ export class BuoyWorld {
     wakes: number
     watchdogMs: number
     resetPending: boolean
+    /**
+     * Time from a reset (a deep-sleep wake, a reboot) to the program's start: a board's boot, or
+     * the simulator VM's program restart (about 1.1 s measured in docs/hil.md). 0: instant.
+     */
+    bootMs: number
+    /** True: the platform counter keeps running across resets (the simulator VM); false: it restarts (a board). */
+    counterSurvivesReset: boolean
+    /** World time the platform counter counts from. */
+    counterOriginMs: number
     options: BuoyOptions
     buoy: Buoy | null
 
@@ -141,13 +158,17 @@ export class BuoyWorld {
         this.wakes = 0
         this.watchdogMs = 0
         this.resetPending = true
+        this.bootMs = 0
+        this.counterSurvivesReset = false
+        this.counterOriginMs = 0
         this.options = options
         this.buoy = null
-        // Slow, distinct series: sample i reads 100 000 + i, 200 000 + 2i, 300 000 + 3i.
-        this.temperature = new ScriptedSensor("temperature", env, (i: number) => 100000 + i)
-        this.pressure = new ScriptedSensor("pressure", env, (i: number) => 200000 + 2 * i)
-        this.conductivity = new ScriptedSensor("conductivity", env, (i: number) => 300000 + 3 * i)
         const world = this
+        const now = () => world.nowMs
+        // Slow, distinct series: sample i reads 100 000 + i, 200 000 + 2i, 300 000 + 3i.
+        this.temperature = new ScriptedSensor("temperature", env, (i: number) => 100000 + i, now)
+        this.pressure = new ScriptedSensor("pressure", env, (i: number) => 200000 + 2 * i, now)
+        this.conductivity = new ScriptedSensor("conductivity", env, (i: number) => 300000 + 3 * i, now)
         this.link = new ScriptedLink({
             dataRate: dataRate,
             joins: true,
@@ -175,6 +196,8 @@ export class BuoyWorld {
         this.wakes++
         if (this.resetPending || this.buoy === null) {
             this.resetPending = false
+            if (!this.counterSurvivesReset) this.counterOriginMs = this.nowMs
+            this.nowMs += this.bootMs
             const world = this
             this.buoy = new Buoy(
                 {
@@ -207,7 +230,10 @@ export class BuoyWorld {
         }
     }
 
-    /** Measurement samples of every frame sent so far, decoded, with the world time each was taken. */
+    /**
+     * Measurement samples of every frame sent so far, decoded, with the time each was taken as the
+     * server works it out: end of the frame's airtime − age (the world clock stands still while sending).
+     */
     async measurements(): Promise<{ atMs: number; sample: MeasurementSample }[]> {
         const out: { atMs: number; sample: MeasurementSample }[] = []
         for (let i = 0; i < this.sent.length; i++) {
@@ -218,7 +244,7 @@ export class BuoyWorld {
             if (r.ok === false || r.value.type !== "measurements") throw new Error("frame " + i + " does not decode")
             for (let k = 0; k < r.value.samples.length; k++) {
                 const s = r.value.samples[k]
-                out.push({ atMs: u.atMs - s.ageS * 1000, sample: s })
+                out.push({ atMs: u.atMs + u.airtimeMs - s.ageS * 1000, sample: s })
             }
         }
         return out

@@ -36,7 +36,7 @@ import { MemoryStore, PowerCut } from "./memory-store.js"
 /** A Runtime for the parts that only need to yield. */
 export function yieldingRuntime(env: TestEnv): Runtime {
     return {
-        elapsedMs: () => 0,
+        counterMs: () => 0,
         yieldNow: async () => await env.yieldNow(),
         sleepMs: async (ms: number) => {},
         withTimeout: async <T>(op: () => Promise<T>, ms: number): Promise<TimedResult<T>> => await env.withTimeout(op, ms),
@@ -338,7 +338,13 @@ export const UNIT_CASES: TestCase[] = [
             s.lastSnrDb = -7.25
             s.faultBits = FAULT_TEMPERATURE | FAULT_CONDUCTIVITY
             s.dutyReadyAtMs = 99999999999
+            s.counterMs = 987654321
             checkEqual(decodeState(encodeState(s)), s, "state round trip")
+            // A record of the previous firmware (version 1: no counter at the end) still reads.
+            const v1 = encodeState(s).slice(0, encodeState(s).length - 6)
+            v1[0] = 1
+            const old = decodeState(v1)
+            checkEqual(old !== null ? [old.clockMs, old.counterMs, old.faultBits] : null, [123456789012, 0, FAULT_TEMPERATURE | FAULT_CONDUCTIVITY], "version 1 record")
             const never = freshState(1)
             checkEqual(decodeState(encodeState(never)), never, "no status sent yet (-1)")
             checkTrue(encodeState(s).length <= 200, "fits a settings record")

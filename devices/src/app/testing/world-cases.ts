@@ -91,6 +91,31 @@ async function checkSamplesArrive(w: BuoyWorld, count: number, intervalMs: numbe
     }
 }
 
+/**
+ * Every sample reaches a frame once, in order, and is dated (end of airtime − age) within a second
+ * of the world time its sensors were read, however many wakes, restarts and reboots it waited.
+ */
+async function checkTrueAges(w: BuoyWorld, what: string): Promise<number> {
+    const got = await w.measurements()
+    for (let k = 0; k < got.length; k++) {
+        if (k % 8 === 0) await w.env.yieldNow()
+        checkEqual(got[k].sample.temperatureRaw, w.temperature.value(k), what + ": sample " + k)
+        const err = got[k].atMs - w.temperature.readAtMs[k]
+        checkTrue(err > -1000 && err < 1000, what + ": sample " + k + " dated " + err + " ms from when it was taken")
+    }
+    return got.length
+}
+
+/** Radio down for an hour (three failed sends, then the radio watchdog's reboot, twice), then back. */
+async function outageWithReboots(w: BuoyWorld): Promise<void> {
+    await w.runUntil(25 * MINUTE)
+    w.radioMode = "fail"
+    await w.runUntil(85 * MINUTE)
+    checkEqual(w.reboots, 2, "the radio watchdog rebooted after each three failed sends")
+    w.radioMode = "ok"
+    await w.runUntil(4 * HOUR)
+}
+
 export const WORLD_CASES: TestCase[] = [
     {
         name: "first boot: status first; a regular series goes out when its oldest sample has waited 3 h",
@@ -244,6 +269,62 @@ export const WORLD_CASES: TestCase[] = [
             await w.runUntil(30 * MINUTE)
             const st = statuses(w)
             checkEqual([st[1].queueDepth <= 3, st[1].droppedSamples], [true, 0], "requested status after clearQueue")
+        },
+    },
+    {
+        name: "restarts take 1.5 s and the counter keeps running (the simulator VM): ages stay true through an outage and watchdog reboots",
+        run: async (env: TestEnv) => {
+            const w = new BuoyWorld(env, options({ samplesPerUplink: 1 }), 5)
+            w.bootMs = 1500
+            w.counterSurvivesReset = true
+            await outageWithReboots(w)
+            checkTrue((await checkTrueAges(w, "VM-like restarts")) >= 23, "every sample sent")
+        },
+    },
+    {
+        name: "boots take 1.5 s and the counter restarts with the chip (a board): ages stay true through an outage and watchdog reboots",
+        run: async (env: TestEnv) => {
+            const w = new BuoyWorld(env, options({ samplesPerUplink: 1 }), 5)
+            w.bootMs = 1500
+            await outageWithReboots(w)
+            checkTrue((await checkTrueAges(w, "board-like boots")) >= 23, "every sample sent")
+        },
+    },
+    {
+        name: "a sensor fault not yet reported survives the watchdog's reboot: the next status names it, then it is cleared",
+        run: async (env: TestEnv) => {
+            const w = new BuoyWorld(env, options({ samplesPerUplink: 1 }), 5)
+            await w.runUntil(15 * MINUTE)
+            w.conductivity.mode = "fail"
+            w.radioMode = "fail"
+            await w.runUntil(21 * MINUTE)
+            w.conductivity.mode = "ok" // one failed read (the sample at 20 min), back before the reboot
+            await w.runUntil(55 * MINUTE)
+            checkEqual(w.reboots, 1, "rebooted by the radio watchdog before any status could go")
+            w.radioMode = "ok"
+            await w.runUntil(2 * HOUR)
+            const st = statuses(w)
+            checkEqual([st.length, st[0].sensorFaults], [2, []], "boot status, then one after the reboot")
+            checkEqual([st[1].resetCause, st[1].sensorFaults], ["watchdog", ["conductivity"]], "the status after the reboot reports the fault")
+            const state = decodeState(await w.store.read(STATE_KEY))
+            checkEqual(state !== null ? state.faultBits : -1, 0, "cleared once reported")
+        },
+    },
+    {
+        name: "a sensor fault then a power loss while awake: the fault is in flash, the status after the boot names it",
+        run: async (env: TestEnv) => {
+            const w = new BuoyWorld(env, options({ minDeepSleepMs: 100 * HOUR }), 5)
+            w.link.setJoins(false)
+            await w.runUntil(25 * MINUTE)
+            w.conductivity.mode = "fail"
+            await w.runUntil(35 * MINUTE)
+            w.conductivity.mode = "ok"
+            w.resetPending = true // power lost while awake, before any deep-sleep checkpoint
+            await w.wake()
+            w.link.setJoins(true)
+            await w.runUntil(1 * HOUR)
+            const st = statuses(w)
+            checkEqual([st[0].resetCause, st[0].sensorFaults], ["unknown", ["conductivity"]], "first status, after the power loss")
         },
     },
     {
