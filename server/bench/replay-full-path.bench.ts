@@ -12,6 +12,11 @@
 //
 // REPLAY_BENCH_SCALE=0.1 replays 10 % of the span (half a year of the 10 buoys), to try the
 // bench quickly; the row names say what ran.
+//
+// Where the wall time goes: the simulator's CPU time (this process), the server's (from /proc),
+// and how long the simulator sat idle with every gateway's window of PUSH_DATA full, waiting
+// for PUSH_ACKs. Both processes share the machine's cores: the server is one event loop, so its
+// CPU time is a floor for the wall time; simulator idle time means the server was the limit.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -121,6 +126,9 @@ export async function run(): Promise<BenchRow[]> {
   await runReplay({ fleet, from: START, to: START + 86_400_000, target: { output: nowhere() }, sourceCache, seed: 1 })
 
   const server = await startServeProcess(path, benchServeArgs(work))
+  const serverCpu0 = processCpuS(server.child.pid!)
+  const simCpu0 = process.cpuUsage()
+  const elu0 = performance.eventLoopUtilization()
   const t0 = performance.now()
   const { summary } = await runReplay({
     fleet,
@@ -131,6 +139,11 @@ export async function run(): Promise<BenchRow[]> {
     seed: 1,
   })
   const wallS = (performance.now() - t0) / 1000
+  // The replay only idles when every gateway's window is full: waiting for the server's PUSH_ACKs.
+  const simIdleS = performance.eventLoopUtilization(elu0).idle / 1000
+  const simCpu = process.cpuUsage(simCpu0)
+  const simCpuS = (simCpu.user + simCpu.system) / 1e6
+  const serverCpuS = processCpuS(server.child.pid!) - serverCpu0
   server.child.kill('SIGTERM')
   await server.exited
 
@@ -150,8 +163,23 @@ export async function run(): Promise<BenchRow[]> {
   return [
     { name: `replay full path (simulator -> Semtech UDP -> reeflink serve -> SQLite), ${label}: samples stored`, value: rate, unit: 'samples/s', baseline, ratio: rate / baseline },
     { name: `replay full path, ${label}: wall time`, value: wallS, unit: 's' },
+    { name: `replay full path, ${label}: simulator CPU time (this process, user + system)`, value: simCpuS, unit: 's' },
+    { name: `replay full path, ${label}: server CPU time (reeflink serve, user + system)`, value: serverCpuS, unit: 's' },
+    { name: `replay full path, ${label}: simulator idle, waiting for PUSH_ACKs (window full)`, value: simIdleS, unit: 's' },
     { name: `replay full path, ${label}: uplinks stored (${summary.totals.sent} frames and ${summary.totals.samplesSent} samples sent, ${observations} observations stored)`, value: uplinks, unit: 'uplinks' },
   ]
+}
+
+/** CPU seconds (user + system) a process used so far, from /proc (Linux; NaN elsewhere). */
+function processCpuS(pid: number): number {
+  try {
+    // Fields after the command name: state is field 3, utime 14 and stime 15 (clock ticks, 100/s).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return Number.NaN
+  }
 }
 
 /** An output that drops everything (warm-up). */

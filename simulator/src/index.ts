@@ -39,12 +39,14 @@ export type { BuoyTransmission, VirtualBuoyOptions } from './buoy/virtual-buoy.j
 export { payloadBudget, shouldSendMeasurements, RX_WINDOWS_MS } from './buoy/uplink-rules.js';
 export { VirtualCtd, countFor } from './sensors/virtual-ctd.js';
 export type { ChannelReading, CtdReading, PhysicalReading } from './sensors/virtual-ctd.js';
-export { buildUplinkFrame, fCntMsBytes, sessionKeys } from './lorawan/uplink-frame.js';
+export { buildUplinkFrame, buildUplinkFrameWithLoraPacket, fCntMsBytes, sessionKeys } from './lorawan/uplink-frame.js';
+export { aesCmac, encodeDataUplink, MAX_FRM_PAYLOAD } from './lorawan/frame-crypto.js';
+export type { DataUplink } from './lorawan/frame-crypto.js';
 export type { SessionKeys, UplinkFields } from './lorawan/uplink-frame.js';
 export { loraPacket } from './lorawan/lora-packet.js';
 export { SemtechUdpGateway, GatewayError, parseUdpTarget } from './gateway/semtech-gateway.js';
 export type { GatewayCounters, GatewayErrorCode, SemtechGatewayOptions, UdpTarget } from './gateway/semtech-gateway.js';
-export { SemtechUdpOutput, buildRxpk } from './gateway/semtech-output.js';
+export { SemtechUdpOutput, RxpkJsonWriter, buildRxpk } from './gateway/semtech-output.js';
 export * as semtech from './gateway/semtech-protocol.js';
 export type { Datagram, GatewayStat, PushPayload, Rxpk } from './gateway/semtech-protocol.js';
 export { startUdpAckSink } from './gateway/udp-ack-sink.js';

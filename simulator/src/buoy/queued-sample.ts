@@ -2,7 +2,7 @@
 // one per channel read, plus salinity derived from them (what the server will derive).
 import type { MeasurementSample } from '@reeflink/codecs';
 import { practicalSalinity } from '@reeflink/server/science';
-import { CHANNELS, type Channel } from '../fleet/fleet-types.js';
+import type { Channel } from '../fleet/fleet-types.js';
 import type { ReplayLedger, UnsentReason } from '../replay/ledger.js';
 import type { CtdReading, PhysicalReading } from '../sensors/virtual-ctd.js';
 
@@ -26,11 +26,6 @@ export function toRaw(reading: CtdReading): Omit<MeasurementSample, 'ageS'> {
   return out;
 }
 
-function physical(v: PhysicalReading, c: Channel): number {
-  const x = c === 'temperature' ? v.temperature_degC : c === 'pressure' ? v.pressure_dbar : v.conductivity_S_m;
-  return x ?? Number.NaN;
-}
-
 /** PSS-78 of T, C and the measured (else nominal) pressure; NaN when an input is missing. */
 export function salinityOf(v: PhysicalReading, nominalPressureDbar: number | undefined): number {
   const t = v.temperature_degC;
@@ -52,40 +47,29 @@ export function writeLedgerRows(
   unsent: UnsentReason | undefined,
   nominalPressureDbar: number | undefined,
 ): void {
-  for (const c of CHANNELS) {
-    const r = s.reading[c];
-    if (!r) continue;
-    ledger.addSample(buoyId, c, {
-      timeMs: s.timeMs,
-      sourceValue: physical(s.source, c),
-      sentValue: physical(s.sent, c),
-      raw: r.raw,
-      expectedValue: r.expected,
-      quantum: r.quantum,
-      calibrationId: r.calibrationId,
-      frameId,
-      attempts: s.attempts,
-      unsent,
-      sensorFaults: s.faults[c] ?? 0,
-      clamped: r.clamped,
-    });
-  }
+  // One call per channel, spelled out: a loop over channel names makes every access a keyed lookup.
   const t = s.reading.temperature;
-  const c = s.reading.conductivity;
-  if (!t || !c) return;
   const p = s.reading.pressure;
-  ledger.addSample(buoyId, 'salinity', {
-    timeMs: s.timeMs,
-    sourceValue: s.source.salinity,
-    sentValue: salinityOf(s.sent, nominalPressureDbar),
-    raw: Number.NaN,
-    expectedValue: salinityOf({ temperature_degC: t.expected, conductivity_S_m: c.expected, ...(p ? { pressure_dbar: p.expected } : {}) }, nominalPressureDbar),
-    quantum: Number.NaN,
-    calibrationId: undefined,
+  const c = s.reading.conductivity;
+  const f = s.faults;
+  if (t) ledger.addSampleRow(buoyId, 'temperature', s.timeMs, s.source.temperature_degC ?? Number.NaN, s.sent.temperature_degC ?? Number.NaN, t.raw, t.expected, t.quantum, t.calibrationId, frameId, s.attempts, unsent, f.temperature ?? 0, t.clamped);
+  if (p) ledger.addSampleRow(buoyId, 'pressure', s.timeMs, s.source.pressure_dbar ?? Number.NaN, s.sent.pressure_dbar ?? Number.NaN, p.raw, p.expected, p.quantum, p.calibrationId, frameId, s.attempts, unsent, f.pressure ?? 0, p.clamped);
+  if (c) ledger.addSampleRow(buoyId, 'conductivity', s.timeMs, s.source.conductivity_S_m ?? Number.NaN, s.sent.conductivity_S_m ?? Number.NaN, c.raw, c.expected, c.quantum, c.calibrationId, frameId, s.attempts, unsent, f.conductivity ?? 0, c.clamped);
+  if (!t || !c) return;
+  ledger.addSampleRow(
+    buoyId,
+    'salinity',
+    s.timeMs,
+    s.source.salinity,
+    salinityOf(s.sent, nominalPressureDbar),
+    Number.NaN,
+    salinityOf({ temperature_degC: t.expected, conductivity_S_m: c.expected, pressure_dbar: p?.expected }, nominalPressureDbar),
+    Number.NaN,
+    undefined,
     frameId,
-    attempts: s.attempts,
+    s.attempts,
     unsent,
-    sensorFaults: (s.faults.temperature ?? 0) | (s.faults.conductivity ?? 0) | (s.faults.pressure ?? 0),
-    clamped: t.clamped || c.clamped || (p?.clamped ?? false),
-  });
+    (s.faults.temperature ?? 0) | (s.faults.conductivity ?? 0) | (s.faults.pressure ?? 0),
+    t.clamped || c.clamped || (p?.clamped ?? false),
+  );
 }

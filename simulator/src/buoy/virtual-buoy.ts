@@ -24,6 +24,8 @@ import { salinityOf, toRaw, writeLedgerRows, type QueuedSample } from './queued-
 import { AirtimeBudget, dutyCycleFreeAt, frameEndMs, payloadBudget, RX_WINDOWS_MS, shouldSendMeasurements, slotFor, type Slot } from './uplink-rules.js';
 
 const MAX_FRAME_SAMPLES = 255;
+/** Shared by every sample without sensor faults (never written). */
+const NO_FAULTS: Partial<Record<Channel, number>> = Object.freeze({});
 
 interface Wake {
   timeMs: number;
@@ -62,6 +64,7 @@ export class VirtualBuoy {
   private readonly wrongKeys: SessionKeys;
   private readonly ctd: VirtualCtd;
   private readonly injectors: Partial<Record<Channel, SensorFaultInjector>> = {};
+  private readonly hasInjectors: boolean;
   private readonly battery: Battery;
   private readonly reboots: number[];
   private readonly random: { channel: Random; wrongKeys: Random };
@@ -107,6 +110,7 @@ export class VirtualBuoy {
       const f = faults.sensors?.[c];
       if (f) this.injectors[c] = new SensorFaultInjector(f, random(`sensor-${c}`));
     }
+    this.hasInjectors = Object.keys(this.injectors).length > 0;
     this.battery = new Battery(spec.firmware.batteryMv, options.fromMs, faults.battery?.declineMvPerDay ?? 0, faults.battery?.cutoffMv ?? 0);
     this.reboots = rebootTimes(faults, random('reboots'), options.fromMs, options.toMs);
     this.recordIndex = firstAtOrAfter(records.timesMs, options.fromMs);
@@ -208,18 +212,17 @@ export class VirtualBuoy {
       conductivity_S_m: r.conductivity_S_m?.[i] ?? Number.NaN,
       salinity: Number.NaN,
     };
-    const sent: PhysicalReading = {};
-    const faults: Partial<Record<Channel, number>> = {};
-    const sentValue = (c: Channel, v: number): number => {
-      const injector = this.injectors[c];
-      if (!injector || !Number.isFinite(v)) return v;
-      const out = injector.apply(t, v);
-      if (out.faults) faults[c] = out.faults;
-      return out.value;
-    };
-    sent.temperature_degC = sentValue('temperature', source.temperature_degC);
-    sent.pressure_dbar = sentValue('pressure', source.pressure_dbar);
-    sent.conductivity_S_m = sentValue('conductivity', source.conductivity_S_m);
+    // Without sensor faults the sensors report the source values: one object serves both.
+    let sent: PhysicalReading = source;
+    let faults: Partial<Record<Channel, number>> = NO_FAULTS;
+    if (this.hasInjectors) {
+      faults = {};
+      sent = {
+        temperature_degC: this.sentValue('temperature', t, source.temperature_degC, faults),
+        pressure_dbar: this.sentValue('pressure', t, source.pressure_dbar, faults),
+        conductivity_S_m: this.sentValue('conductivity', t, source.conductivity_S_m, faults),
+      };
+    }
     const before = this.ctd.unreadable['no-calibration'] + this.ctd.unreadable['needs-temperature'] + this.ctd.unreadable['outside-model'];
     const reading = this.ctd.read(t, sent);
     const after = this.ctd.unreadable['no-calibration'] + this.ctd.unreadable['needs-temperature'] + this.ctd.unreadable['outside-model'];
@@ -238,6 +241,15 @@ export class VirtualBuoy {
     const raw: MeasurementSample = { ageS: 0, ...toRaw(reading) };
     this.queue.push({ timeMs: t, reading, raw, source, sent, faults, attempts: 0, lastFrame: -1 });
     this.bound.push({ timeMs: t, raw });
+  }
+
+  /** The value a channel's sensor reports: the source value through its fault injector, if any. */
+  private sentValue(c: Channel, t: number, v: number, faults: Partial<Record<Channel, number>>): number {
+    const injector = this.injectors[c];
+    if (!injector || !Number.isFinite(v)) return v;
+    const out = injector.apply(t, v);
+    if (out.faults) faults[c] = out.faults;
+    return out.value;
   }
 
   private evict(n: number): void {

@@ -16,6 +16,9 @@ import {
   type PushPayload,
 } from './semtech-protocol.js';
 
+/** Version, token, type and gateway EUI before a PUSH_DATA's JSON. */
+const PUSH_HEADER_BYTES = 12;
+
 export interface UdpTarget {
   host: string;
   port: number;
@@ -100,6 +103,8 @@ export class SemtechUdpGateway<Tag = unknown> {
   private socket: Socket | undefined;
   private keepalive: NodeJS.Timeout | undefined;
   private failure: Error | undefined;
+  /** Version, token (0: written per datagram), PUSH_DATA, gateway EUI. */
+  private readonly pushHeader: Buffer;
 
   constructor(private readonly options: SemtechGatewayOptions<Tag>) {
     this.eui = options.eui.toLowerCase();
@@ -110,6 +115,7 @@ export class SemtechUdpGateway<Tag = unknown> {
     this.keepaliveMs = options.keepaliveMs ?? 10_000;
     this.nextToken = (options.firstToken ?? 0) & 0xffff;
     this.nextPullToken = this.nextToken ^ 0x8000;
+    this.pushHeader = encodePushData(0, this.eui, {}).subarray(0, PUSH_HEADER_BYTES);
   }
 
   get pending(): number {
@@ -137,13 +143,38 @@ export class SemtechUdpGateway<Tag = unknown> {
 
   /** Sends one PUSH_DATA once the window has room; resolves when it is on the wire (not acked). */
   async push(payload: PushPayload, tag: Tag): Promise<void> {
-    while (this.inFlight.size >= this.maxInFlight && !this.failure) await new Promise<void>((r) => this.waiters.push(r));
+    await this.pushJson(JSON.stringify(payload), tag);
+  }
+
+  /**
+   * push() with the JSON body already written (the replay builds it from cached parts). Sends at
+   * once and returns undefined when the window has room; otherwise returns a promise that
+   * resolves once it is sent (callers await only then: one await per datagram adds up).
+   */
+  pushJson(json: string, tag: Tag): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure);
+    // Earlier pushes still waiting for room go first: datagrams leave in call order.
+    if (this.inFlight.size >= this.maxInFlight || this.waiters.length > 0) return this.pushLater(json, tag);
+    this.sendPush(json, tag);
+    return undefined;
+  }
+
+  private async pushLater(json: string, tag: Tag): Promise<void> {
+    do await new Promise<void>((r) => this.waiters.push(r));
+    while (this.inFlight.size >= this.maxInFlight && !this.failure);
     if (this.failure) throw this.failure;
+    this.sendPush(json, tag);
+  }
+
+  private sendPush(json: string, tag: Tag): void {
     const token = this.allocateToken();
-    const datagram = encodePushData(token, this.eui, payload);
+    const datagram = Buffer.allocUnsafe(PUSH_HEADER_BYTES + Buffer.byteLength(json));
+    this.pushHeader.copy(datagram, 0);
+    datagram.writeUInt16BE(token, 1);
+    datagram.write(json, PUSH_HEADER_BYTES);
     const entry: InFlight<Tag> = { datagram, tag, retries: 0, timer: this.ackTimer(token) };
     this.inFlight.set(token, entry);
-    this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight.size);
+    if (this.inFlight.size > this.counters.maxInFlight) this.counters.maxInFlight = this.inFlight.size;
     this.counters.pushSent++;
     this.send(datagram);
   }
@@ -236,10 +267,13 @@ export class SemtechUdpGateway<Tag = unknown> {
   }
 
   private send(datagram: Buffer): void {
-    this.socket?.send(datagram, this.target.port, this.target.host, (e) => {
-      if (e) this.fail(new GatewayError('GATEWAY_SOCKET', `gateway ${this.eui} cannot send to ${this.target.host}:${this.target.port}: ${e.message}`));
-    });
+    this.socket?.send(datagram, this.target.port, this.target.host, this.afterSend);
   }
+
+  /** One callback for every send (a closure per datagram costs at replay rates). */
+  private readonly afterSend = (e: Error | null): void => {
+    if (e) this.fail(new GatewayError('GATEWAY_SOCKET', `gateway ${this.eui} cannot send to ${this.target.host}:${this.target.port}: ${e.message}`));
+  };
 
   private fail(e: Error): void {
     this.failure ??= e;

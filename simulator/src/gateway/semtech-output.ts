@@ -38,6 +38,38 @@ export function buildRxpk(tx: BuoyTransmission, reception: Reception): Rxpk {
   };
 }
 
+/** A JSON number as JSON.stringify writes it (non-finite numbers become null). */
+function jsonNumber(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
+}
+
+/**
+ * The PUSH_DATA body of one copy, byte for byte JSON.stringify({ rxpk: [buildRxpk(tx, reception)] }),
+ * from parts cached per transmission: every gateway's copy shares the time, radio settings and
+ * base64 payload; only tmst, rssi and lsnr differ.
+ */
+export class RxpkJsonWriter {
+  private tx: BuoyTransmission | undefined;
+  private phy: Buffer | undefined;
+  private head = '';
+  private middle = '';
+  private tail = '';
+
+  write(tx: BuoyTransmission, reception: Reception): string {
+    const phy = tx.frame.phyPayload;
+    if (tx !== this.tx || phy !== this.phy) {
+      this.tx = tx;
+      this.phy = phy;
+      this.head = `{"rxpk":[{"time":"${rxpkTime(tx.frame.rxTimeMs)}","tmms":${jsonNumber(gpsTimeMs(tx.frame.rxTimeMs))},"tmst":`;
+      this.middle =
+        `,"freq":${jsonNumber(tx.channel.frequencyHz / 1e6)},"chan":${jsonNumber(tx.channel.chan)},"rfch":${jsonNumber(tx.channel.rfch)}` +
+        `,"stat":1,"modu":"LORA","datr":${JSON.stringify(loraDatr(tx.rate))},"codr":"4/5","rssi":`;
+      this.tail = `,"size":${phy.length},"data":"${phy.toString('base64')}"}]}`;
+    }
+    return this.head + jsonNumber(reception.tmst) + this.middle + jsonNumber(reception.rssiDbm) + ',"lsnr":' + jsonNumber(reception.snrDb) + this.tail;
+  }
+}
+
 interface StatWindow {
   rxnb: number;
   rxok: number;
@@ -50,6 +82,7 @@ export class SemtechUdpOutput implements UplinkOutput {
   private readonly specs = new Map<string, GatewaySpec>();
   private readonly window = new Map<string, StatWindow>();
   private statMessages = 0;
+  private readonly json = new RxpkJsonWriter();
 
   constructor(fleet: Fleet, options: SemtechOutputOptions) {
     for (const g of fleet.gateways) {
@@ -92,12 +125,13 @@ export class SemtechUdpOutput implements UplinkOutput {
     return actions;
   }
 
-  async send(action: ForwardAction): Promise<void> {
+  /** Returns a promise only when the gateway's window is full (see SemtechUdpGateway.pushJson). */
+  send(action: ForwardAction): Promise<void> | undefined {
     const reception = action.receptions[0]!;
     const gateway = this.gateways.get(reception.gateway.id)!;
     action.frame.forwards++;
     this.window.get(reception.gateway.id)!.rxfw++;
-    await gateway.push({ rxpk: [buildRxpk(action.tx, reception)] }, action.frame);
+    return gateway.pushJson(this.json.write(action.tx, reception), action.frame);
   }
 
   /** A stat message from every gateway, as the packet forwarder sends every stat_interval. */

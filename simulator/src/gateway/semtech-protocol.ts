@@ -123,7 +123,8 @@ export function gpsTimeMs(utcMs: number): number {
 
 /** rxpk.time: ISO 8601 UTC with microseconds, "2024-03-01T10:20:30.000000Z". */
 export function rxpkTime(utcMs: number): string {
-  return new Date(utcMs).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  // toISOString always ends in ".sssZ": three more digits of zeros make microseconds.
+  return `${new Date(utcMs).toISOString().slice(0, -1)}000Z`;
 }
 
 /** stat.time: "2014-01-12 08:59:28 GMT". */

@@ -1,6 +1,10 @@
-// LoRaWAN 1.0.x ABP data uplinks built with lora-packet. The frame counter is the full 32-bit
-// counter: the low 16 bits go in FCnt, the high 16 bits enter the MIC and the encryption as
-// FCntMSBytes in over-the-air little-endian order (big-endian silently breaks both past 65 535).
+// LoRaWAN 1.0.x ABP data uplinks. The frame counter is the full 32-bit counter: the low 16 bits
+// go in FCnt, the high 16 bits enter the MIC and the encryption as FCntMSBytes in over-the-air
+// little-endian order (big-endian silently breaks both past 65 535).
+//
+// Frames are built on node:crypto (frame-crypto.ts); lora-packet stays the reference: the
+// lora-packet build below is what the tests compare every byte with, and the benchmark baseline.
+import { encodeDataUplink } from './frame-crypto.js';
 import { loraPacket } from './lora-packet.js';
 
 export interface SessionKeys {
@@ -30,6 +34,11 @@ export function fCntMsBytes(fCnt: number): Buffer {
 
 /** PHYPayload of an (un)confirmed data uplink: MHDR | DevAddr | FCtrl | FCnt | FPort | FRMPayload | MIC. */
 export function buildUplinkFrame(keys: SessionKeys, fields: UplinkFields): Buffer {
+  return encodeDataUplink({ devAddr: keys.devAddr, nwkSKey: keys.nwkSKey, appSKey: keys.appSKey, fCnt: fields.fCnt, fPort: fields.fPort, payload: fields.payload, confirmed: fields.confirmed });
+}
+
+/** The same frame built by lora-packet (pure-JS AES): the reference for tests and benchmarks. */
+export function buildUplinkFrameWithLoraPacket(keys: SessionKeys, fields: UplinkFields): Buffer {
   if (!Number.isInteger(fields.fCnt) || fields.fCnt < 0 || fields.fCnt > 0xffffffff) throw new RangeError(`fCnt must be a 32-bit unsigned integer, got ${fields.fCnt}`);
   const packet = loraPacket.fromFields(
     {

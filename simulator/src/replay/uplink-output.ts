@@ -44,8 +44,11 @@ export interface UplinkOutput {
   start(): Promise<void>;
   /** What to send for a frame and when; `duplicateOf` is the reception the duplicate fault copies. */
   plan(tx: BuoyTransmission, receptions: Reception[], duplicateOf: Reception | undefined, duplicateGapMs: number): ForwardAction[];
-  /** Sends once the flow-control window has room; resolves when on the wire. */
-  send(action: ForwardAction): Promise<void>;
+  /**
+   * Sends once the flow-control window has room; resolves when on the wire. May return
+   * undefined when it sent at once (the replay then skips an await per datagram).
+   */
+  send(action: ForwardAction): Promise<void> | undefined | void;
   /** Gateway status messages, if the output has them (UDP). */
   sendGatewayStats?(atMs: number, offline: (gatewayId: string) => boolean): Promise<void>;
   inFlight(): number;

@@ -40,7 +40,7 @@ function forward(model: CalibrationModel, raw: number, inputs: ModelInputs): num
 
 /** Lowest count the model calibrates (the thermistor's ln n needs n > 1 with real sheets). */
 function lowestRaw(model: CalibrationModel, inputs: ModelInputs): number {
-  for (const raw of [0, 1, 2]) if (forward(model, raw, inputs) !== undefined) return raw;
+  for (let raw = 0; raw < 2; raw++) if (forward(model, raw, inputs) !== undefined) return raw;
   return 2;
 }
 
@@ -99,8 +99,8 @@ export class VirtualCtd {
     // The larger of the steps to either neighbour: the inverse was rounded up or down.
     const up = count.raw < RAW_MAX ? forward(record.model, count.raw + 1, inputs) : undefined;
     const down = count.raw > 0 ? forward(record.model, count.raw - 1, inputs) : undefined;
-    const steps = [up, down].filter((v): v is number => v !== undefined).map((v) => Math.abs(v - expected));
-    const quantum = steps.length > 0 ? Math.max(...steps) : Number.NaN;
+    const quantum =
+      up === undefined ? (down === undefined ? Number.NaN : Math.abs(down - expected)) : down === undefined ? Math.abs(up - expected) : Math.max(Math.abs(up - expected), Math.abs(down - expected));
     return { raw: count.raw, expected, quantum, clamped: count.clamped, calibrationId: record.id };
   }
 
