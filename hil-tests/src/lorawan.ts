@@ -15,6 +15,8 @@ export interface ParsedUplink {
 
 export function parseLoRaWanUplink(phy: Buffer, keys: AbpKeys): ParsedUplink {
   const p = loraPacket.fromWire(phy);
+  // A Join-request (OTAA) has no session, FCnt or payload; its MIC needs the AppKey (the OTAA test checks it).
+  if (p.getMType() === 'Join Request') return { mType: p.getMType(), devAddr: '', fCnt: -1, fPort: null, micOk: false, payload: null, fOpts: Buffer.alloc(0) };
   const nwk = Buffer.from(keys.nwkSKey, 'hex');
   const app = Buffer.from(keys.appSKey, 'hex');
   const fPort = p.getFPort();

@@ -12,9 +12,12 @@ import { decodeUplink, encodeDownlink, type ConfigDownlink, type Uplink as Uplin
 import type { AirTransmission } from '@reeflink/devices';
 import { buildDownlink, parseLoRaWanUplink, type ParsedUplink } from './lorawan.ts';
 import { rawFor, type PhysicalRecord } from './fleet.ts';
-import { SemtechForwarder, type Reception } from './forwarder.ts';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SemtechForwarder, type GatewayDownlink, type Reception } from './forwarder.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { VirtualBuoy, type AbpKeys, type RawReadings } from './virtual-buoy.ts';
+import { VirtualBuoy, type AbpKeys, type OtaaKeys, type RawReadings } from './virtual-buoy.ts';
 import type { BuiltFirmware } from './firmware.ts';
 
 export interface Heard {
@@ -40,7 +43,10 @@ export interface ServedRecord {
 export interface RigOptions {
   firmware: BuiltFirmware;
   manifest: unknown;
+  /** ABP keys; for an OTAA buoy, the session keys once it has joined (the OTAA test sets them). */
   keys: AbpKeys;
+  /** Provision the VM for OTAA instead of ABP (hil-tests/test/otaa-join.test.ts). */
+  otaa?: OtaaKeys;
   gatewayEui: string;
   records: PhysicalRecord[];
   intervalS?: number;
@@ -49,7 +55,22 @@ export interface RigOptions {
   rssi?: number;
   lsnr?: number;
   epochShiftMs?: number;
+  /** PULL_DATA keep-alive period of the gateway, ms. Default 2000. */
+  pullIntervalMs?: number;
 }
+
+/** A downlink the server scheduled through the rig's gateway, and whether a receive window took it. */
+export interface ServerDownlink extends GatewayDownlink {
+  delivered: boolean;
+  /** Wall clock when the window that took it opened. */
+  windowOpenedAtMs?: number;
+}
+
+/** How far a receive window may open from a downlink's due time and still take it (VM latency). */
+const WINDOW_TOLERANCE_MS = 900;
+
+/** The server's bin, as hil-tests/src/server.ts runs it (REEFLINK_HIL_SERVER_BIN: another build). */
+const SERVER_BIN = process.env.REEFLINK_HIL_SERVER_BIN || join(dirname(fileURLToPath(import.meta.resolve('@reeflink/server'))), '..', 'bin', 'reeflink.mjs');
 
 export class HilRig {
   server!: RunningServer;
@@ -57,6 +78,8 @@ export class HilRig {
   forwarder!: SemtechForwarder;
   readonly heard: Heard[] = [];
   readonly served: ServedRecord[] = [];
+  /** Downlinks reeflink serve sent through the gateway (PULL_RESP), in order. */
+  readonly serverDownlinks: ServerDownlink[] = [];
   /** While true, frames on the air are not forwarded (the gateway hears nothing). */
   dropFrames = false;
   private next = 0;
@@ -73,10 +96,16 @@ export class HilRig {
   async start(): Promise<void> {
     this.server = await startServer(this.o.manifest);
     this.forwarder = new SemtechForwarder(this.o.gatewayEui, this.server.udpPort);
+    // A real gateway: PULL_DATA keep-alives give the server its downlink route; what it sends
+    // goes on the air for the receive window that opens when the txpk is due.
+    this.forwarder.onDownlink = (d) => this.onServerDownlink(d);
+    this.forwarder.startPulling(this.o.pullIntervalMs ?? 2000);
+    await this.forwarder.pulled();
     const first = this.serveNext();
     this.buoy = new VirtualBuoy({
       firmware: this.o.firmware,
       keys: this.o.keys,
+      ...(this.o.otaa ? { otaa: this.o.otaa } : {}),
       intervalS: this.intervalS,
       holdS: this.o.holdS,
       dataRate: this.o.dataRate,
@@ -152,12 +181,47 @@ export class HilRig {
     });
   }
 
+  private onServerDownlink(d: GatewayDownlink): void {
+    const sd: ServerDownlink = { ...d, delivered: false };
+    this.serverDownlinks.push(sd);
+    this.buoy?.air.queueDownlink({
+      phy: d.phy,
+      rssiDbm: -90,
+      snrDb: 7,
+      // The window the txpk aims at: same frequency and SF, opening when the gateway transmits.
+      accept: (w) => {
+        const ok = !sd.delivered && w.frequencyHz === d.frequencyHz && w.sf === d.sf && Math.abs(w.openedAtMs - d.dueMs) <= WINDOW_TOLERANCE_MS;
+        if (ok) {
+          sd.delivered = true;
+          sd.windowOpenedAtMs = w.openedAtMs;
+        }
+        return ok;
+      },
+    });
+  }
+
+  /**
+   * Queues a downlink in the server's store with `reeflink downlink <devEui> …args` (the CLI, on
+   * the running server's database), as an operator would; the server sends it after the next
+   * uplink. Returns the CLI's output; throws when it fails.
+   */
+  enqueueDownlink(devEui: string, args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [SERVER_BIN, 'downlink', devEui, ...args, '--database', this.server.database], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`reeflink downlink ${args.join(' ')} exited ${code}:\n${out}`))));
+    });
+  }
+
   private fCntDown = 0;
 
   /**
-   * Queues a configuration downlink (fPort 10) for the buoy's next receive window, as the network
-   * server would schedule it after an uplink (reeflink serve has no Class A downlink scheduler
-   * yet, so the rig plays that part; the frame is a real LoRaWAN downlink the MAC must accept).
+   * Queues a configuration downlink (fPort 10) straight into the buoy's next receive window,
+   * bypassing the server (the rig plays the network server; FCntDown from its own counter, so do
+   * not mix with server downlinks on one rig). `enqueueDownlink` goes through reeflink serve.
    */
   queueConfig(config: Omit<ConfigDownlink, 'type'>): void {
     const enc = encodeDownlink({ type: 'config', ...config });

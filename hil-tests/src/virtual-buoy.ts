@@ -29,9 +29,18 @@ export interface AbpKeys {
   appSKey: string;
 }
 
+/** OTAA provisioning (MSB-first hex, as a console shows them): the firmware joins instead of using ABP keys. */
+export interface OtaaKeys {
+  devEui: string;
+  joinEui: string;
+  appKey: string;
+}
+
 export interface VirtualBuoyOptions {
   firmware: BuiltFirmware;
   keys: AbpKeys;
+  /** When set, the VM is provisioned for OTAA (lw_deveui, lw_joineui, lw_appkey) and `keys` is not written. */
+  otaa?: OtaaKeys;
   /** Sampling interval, s (compressed time: docs/hil.md). */
   intervalS: number;
   /** maxHoldS, s. */
@@ -68,7 +77,17 @@ export class VirtualBuoy {
     recordChild(devs.pid, 'devs run main_hil');
     this.devs = devs;
     this.runs.push(devs);
-    if (provision) {
+    if (provision && this.o.otaa) {
+      await writeVmSettings(this.vm!, {
+        hil_interval: this.o.intervalS,
+        hil_hold: this.o.holdS ?? 1,
+        hil_dr: this.o.dataRate ?? 5,
+        lw_deveui: this.o.otaa.devEui.toUpperCase(),
+        lw_joineui: this.o.otaa.joinEui.toUpperCase(),
+        // Last: the program starts once lw_appkey (OTAA) or lw_devaddr (ABP) is there.
+        lw_appkey: this.o.otaa.appKey.toUpperCase(),
+      });
+    } else if (provision) {
       await writeVmSettings(this.vm!, {
         hil_interval: this.o.intervalS,
         hil_hold: this.o.holdS ?? 1,

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander'
 import { ConfigError } from '../config/config.js'
 import { StoreError } from '../store/database.js'
 import { devicesCommand } from './commands/devices.js'
+import { downlinkCommand } from './commands/downlink.js'
 import { doctorCommand } from './commands/doctor.js'
 import { provisionCommand } from './commands/provision.js'
 import { reprocessCommand } from './commands/reprocess.js'
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   serveCommand(program)
   provisionCommand(program)
   devicesCommand(program)
+  downlinkCommand(program)
   reprocessCommand(program)
   doctorCommand(program)
   simCommand(program)

@@ -78,6 +78,13 @@ export function checkDeviceKeys(db: Db, kekText: string | undefined): Finding[] 
       if (k && !k.ok) out.push({ check: 'device keys', severity: 'error', message: `${r.dev_eui} ${col}: ${k.problem}; its frames are rejected until fixed (set the right ${KEK_ENV}, or re-provision)` })
     }
   }
+  // OTAA AppKeys (migration 5): one that cannot be decrypted refuses every join of its device.
+  const appKeys = db.prepare('SELECT d.dev_eui, o.key_format, o.app_key FROM otaa_devices o JOIN devices d ON d.id = o.device_id').all() as { dev_eui: string; key_format: string; app_key: Buffer }[]
+  for (const r of appKeys) {
+    const k = readDeviceKey(kek, r.key_format, r.app_key, r.dev_eui, 'app_key')
+    if (k && !k.ok) out.push({ check: 'device keys', severity: 'error', message: `${r.dev_eui} app_key (OTAA): ${k.problem}; its joins are refused until fixed (set the right ${KEK_ENV}, or re-provision)` })
+    if (r.key_format === 'plain' && kek) out.push({ check: 'device keys', severity: 'warning', message: `${r.dev_eui} OTAA AppKey stored plain: run reeflink provision again to encrypt it` })
+  }
   if (rows.length) {
     const summary = `${encrypted} devices with keys encrypted (aes-256-gcm), ${plain} plain`
     if (plain && kek) out.push({ check: 'device keys', severity: 'warning', message: `${summary}: run reeflink provision again to encrypt the plain ones` })
@@ -93,7 +100,10 @@ export function checkFleet(db: Db, now = Date.now()): Finding[] {
   const stations = n('SELECT count(*) AS n FROM things')
   const devices = n('SELECT count(*) AS n FROM devices')
   out.push({ check: 'fleet', severity: devices ? 'ok' : 'warning', message: devices ? `${stations} stations, ${devices} devices` : 'no devices: run reeflink provision <manifest>' })
-  const missingKeys = db.prepare("SELECT dev_eui FROM devices WHERE activation = 'abp' AND (nwk_s_key IS NULL OR app_s_key IS NULL OR dev_addr IS NULL)").all() as { dev_eui: string }[]
+  // OTAA devices (otaa_devices) have no session until their first join: not a problem.
+  const missingKeys = db
+    .prepare("SELECT dev_eui FROM devices WHERE activation = 'abp' AND (nwk_s_key IS NULL OR app_s_key IS NULL OR dev_addr IS NULL) AND id NOT IN (SELECT device_id FROM otaa_devices)")
+    .all() as { dev_eui: string }[]
   for (const d of missingKeys) out.push({ check: 'fleet', severity: 'error', message: `ABP device ${d.dev_eui} has no session keys or DevAddr` })
   const uncalibrated = db
     .prepare(

@@ -7,6 +7,7 @@ import type { PhyUplink } from '../ingest/types.js'
 import type { AcceptedFrame } from './frame-stages.js'
 import type { PhyProcessor, PhyResult } from './ingest-service.js'
 import type { Rejection } from './batch-writer.js'
+import type { JoinRequestHandler } from '../join/join-server.js'
 
 /** Rejection reasons recorded for raw frames (rejected_uplinks.reason). */
 const REASON: Partial<Record<LorawanRejectionCode, string>> = { mic_mismatch: 'mic_invalid' }
@@ -19,7 +20,8 @@ export class LorawanStage implements PhyProcessor {
   private readonly storedByDedupId = new Map<string, number>()
   private lastFlushMs = 0
 
-  constructor(private readonly options: { dedupWindowMs?: number } = {}) {
+  /** `joins`: the OTAA join server (server/src/join); without it Join-requests are rejected. */
+  constructor(private readonly options: { dedupWindowMs?: number; joins?: JoinRequestHandler } = {}) {
     this.dedup = new Deduplicator({ windowMs: options.dedupWindowMs })
   }
 
@@ -32,6 +34,7 @@ export class LorawanStage implements PhyProcessor {
       this.lastFlushMs = up.receivedAtMs
     }
     if (!d.first) {
+      this.options.joins?.copyHeard(d.dedupId, up.reception)
       const uplinkId = this.storedByDedupId.get(d.dedupId)
       if (uplinkId !== undefined) {
         ctx.writer.addReceptions(uplinkId, [up.reception])
@@ -47,7 +50,10 @@ export class LorawanStage implements PhyProcessor {
 
     const frame = readUplinkFrame(up.phyPayload)
     if (frame.ok === false) return rejection(frame.error.code === 'join_request' ? 'join_request' : frame.error.code, frame.error.message)
-    if (frame.value.kind !== 'data-up') return rejection('join_request', 'OTAA join requests are handled by the network server, not by reeflink')
+    if (frame.value.kind !== 'data-up') {
+      if (this.options.joins) return this.options.joins.handleJoinRequest(frame.value, up, d.dedupId, ctx)
+      return rejection('join_request', 'OTAA join requests are handled by the network server, not by reeflink')
+    }
     const devAddr = frame.value.devAddr.toLowerCase()
     const candidates = ctx.registry.devicesByAddr(devAddr).filter((dev) => dev.nwkSKey && dev.appSKey)
     if (candidates.length === 0) return rejection('unknown_device', `no ABP device has DevAddr ${devAddr}`)

@@ -6,7 +6,7 @@
 // QC configurations. Device keys are stored, never reported.
 import { DEEP_WATER_QC, REEF_LAGOON_QC, type CalibrationRecord, type DatastreamQcConfig, type QcVariable } from '../science/index.js'
 import type { Db } from '../store/database.js'
-import { kekFromEnv, sealDeviceKeys } from '../store/key-encryption.js'
+import { decryptDeviceKey, encryptDeviceKey, kekFromEnv, sealDeviceKeys, type KeyFormat } from '../store/key-encryption.js'
 import type { DeviceSpec, FleetManifest, SensorSpec, StationSpec } from './manifest.js'
 import { CHANNELS, type Channel } from './manifest-schema.js'
 import { canonicalJson, changeLog, upsert, type ChangeLog } from './upsert.js'
@@ -116,17 +116,20 @@ function provisionDevice(
     | { key_format: string; nwk_s_key: Buffer | null; app_s_key: Buffer | null }
     | undefined
   const keys = sealDeviceKeys(kek, devEui, { nwk_s_key: d.abp ? Buffer.from(d.abp.nwkSKey, 'hex') : null, app_s_key: d.abp ? Buffer.from(d.abp.appSKey, 'hex') : null }, storedKeys)
+  // An OTAA device's session (DevAddr, session keys) is what its last join made: provisioning
+  // leaves it alone, except when the device was not OTAA before (an old ABP session is dropped).
+  const wasOtaa = otaaDeviceRow(db, devEui) !== undefined
+  const session: Record<string, Buffer | string | null> = d.otaa && wasOtaa ? {} : { dev_addr: d.abp ? d.abp.devAddr.toLowerCase() : null, nwk_s_key: keys.nwk_s_key, app_s_key: keys.app_s_key, key_format: keys.key_format }
   const deviceId = upsert(db, log, 'devices', { dev_eui: devEui }, {
     name: d.name ?? devEui,
     thing_id: ids.thingId,
-    activation: d.abp ? 'abp' : 'network-server',
-    dev_addr: d.abp ? d.abp.devAddr.toLowerCase() : null,
-    nwk_s_key: keys.nwk_s_key,
-    app_s_key: keys.app_s_key,
-    key_format: keys.key_format,
+    // 'abp' for OTAA too: reeflink holds the session (migration 5, docs/otaa.md).
+    activation: d.abp || d.otaa ? 'abp' : 'network-server',
+    ...session,
     network_device_id: d.networkServer?.deviceId ?? null,
     relaxed_fcnt: d.abp?.relaxedFCnt ? 1 : 0,
   })
+  provisionOtaa(db, log, deviceId, devEui, d.otaa, kek)
   // The buoy's own electronics are the Sensor of its battery series (unless a battery sensor is named).
   const buoySensorId = provisionSensor(db, log, { type: 'reeflink-buoy', serial: devEui, model: d.name }, records)
   const sensorIds: Partial<Record<Channel, number>> = {}
@@ -183,6 +186,40 @@ function provisionDevice(
       ).run(mdId, position, ids.observedProperties[x.quantity], datastreamIds[x.quantity])
     })
   }
+}
+
+function otaaDeviceRow(db: Db, devEui: string): { device_id: number; key_format: string; app_key: Buffer } | undefined {
+  return db.prepare('SELECT o.device_id, o.key_format, o.app_key FROM otaa_devices o JOIN devices d ON d.id = o.device_id WHERE d.dev_eui = ?').get(devEui) as
+    | { device_id: number; key_format: string; app_key: Buffer }
+    | undefined
+}
+
+/**
+ * The OTAA root keys and join settings of a device (otaa_devices), or their removal when the
+ * manifest no longer says OTAA. The AppKey is sealed like the ABP keys; the join state
+ * (last DevNonce, JoinNonce) survives re-provisioning, so a JoinNonce is never reused.
+ */
+function provisionOtaa(db: Db, log: ChangeLog, deviceId: number, devEui: string, otaa: DeviceSpec['otaa'], kek: Buffer | null): void {
+  const existing = otaaDeviceRow(db, devEui)
+  if (!otaa) {
+    if (existing) {
+      db.prepare('DELETE FROM otaa_devices WHERE device_id = ?').run(deviceId)
+      log.record('otaa_devices', 'updated')
+    }
+    return
+  }
+  const appKey = Buffer.from(otaa.appKey, 'hex')
+  let sealed: { app_key: Buffer; key_format: KeyFormat } = { app_key: appKey, key_format: 'plain' }
+  if (kek) {
+    const old = existing?.key_format === 'aes-256-gcm' ? decryptDeviceKey(kek, existing.app_key, devEui, 'app_key') : null
+    sealed = { app_key: old?.ok && old.key.equals(appKey) ? existing!.app_key : encryptDeviceKey(kek, appKey, devEui, 'app_key'), key_format: 'aes-256-gcm' }
+  }
+  upsert(db, log, 'otaa_devices', { device_id: deviceId }, {
+    join_eui: otaa.joinEui.toLowerCase(),
+    app_key: sealed.app_key,
+    key_format: sealed.key_format,
+    dev_addr: otaa.devAddr ? otaa.devAddr.toLowerCase() : null,
+  })
 }
 
 function upsertChannel(db: Db, log: ChangeLog, deviceId: number, channel: string, sensorId: number, datastreamId: number): void {

@@ -69,6 +69,14 @@ export const manifestSchema = {
             additionalProperties: false,
             properties: { devAddr: hex(4), nwkSKey: hex(16), appSKey: hex(16), relaxedFCnt: { type: 'boolean' } },
           },
+          // OTAA (LoRaWAN 1.0.4): reeflink answers the device's joins (docs/otaa.md). devAddr fixes
+          // the address every join gives; without it one is allocated from the configured prefix.
+          otaa: {
+            type: 'object',
+            required: ['joinEui', 'appKey'],
+            additionalProperties: false,
+            properties: { joinEui: hex(8), appKey: hex(16), devAddr: hex(4) },
+          },
           networkServer: {
             type: 'object',
             additionalProperties: false,
@@ -81,7 +89,7 @@ export const manifestSchema = {
             properties: Object.fromEntries(CHANNELS.map((c) => [c, sensorRef])),
           },
         },
-        oneOf: [{ required: ['abp'] }, { required: ['networkServer'] }],
+        oneOf: [{ required: ['abp'] }, { required: ['otaa'] }, { required: ['networkServer'] }],
       },
     },
     calibrations: {

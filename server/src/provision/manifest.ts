@@ -40,6 +40,7 @@ export interface DeviceSpec {
   name?: string
   station: string
   abp?: { devAddr: string; nwkSKey: string; appSKey: string; relaxedFCnt?: boolean }
+  otaa?: { joinEui: string; appKey: string; devAddr?: string }
   networkServer?: { deviceId?: string }
   sensors: Partial<Record<Channel, SensorSpec>>
 }
@@ -92,7 +93,7 @@ function structureProblems(errors: ErrorObject[]): ManifestProblem[] {
   for (const e of errors) {
     // oneOf failures repeat their branches' errors; the branch message says it better.
     if (e.keyword === 'oneOf') {
-      out.push({ path: jsonPointerToPath(e.instancePath), message: 'needs exactly one of abp or networkServer' })
+      out.push({ path: jsonPointerToPath(e.instancePath), message: 'needs exactly one of abp, otaa or networkServer' })
       continue
     }
     if (e.keyword === 'required' && e.schemaPath.includes('oneOf')) continue
@@ -105,7 +106,7 @@ function structureProblems(errors: ErrorObject[]): ManifestProblem[] {
       const missing = (e.params as { missingProperty: string }).missingProperty
       path = path ? `${path}.${missing}` : missing
       message = 'is required'
-    } else if (e.keyword === 'pattern' && /Key|devAddr|devEui/.test(path)) {
+    } else if (e.keyword === 'pattern' && /Key|devAddr|devEui|joinEui/.test(path)) {
       message = 'must be hexadecimal of the right length' // never echo key material
     }
     out.push({ path: path || '(root)', message })
@@ -140,6 +141,11 @@ export function validateManifest(doc: unknown): ManifestResult {
     if (d.abp) {
       const addr = d.abp.devAddr.toLowerCase()
       if (devAddrs.has(addr)) problems.push({ path: `devices[${i}].abp.devAddr`, message: `DevAddr ${addr} is also used by devices[${devAddrs.get(addr)}]` })
+      devAddrs.set(addr, i)
+    }
+    if (d.otaa?.devAddr) {
+      const addr = d.otaa.devAddr.toLowerCase()
+      if (devAddrs.has(addr)) problems.push({ path: `devices[${i}].otaa.devAddr`, message: `DevAddr ${addr} is also used by devices[${devAddrs.get(addr)}]` })
       devAddrs.set(addr, i)
     }
     for (const [channel, sensor] of Object.entries(d.sensors)) {

@@ -311,4 +311,74 @@ CREATE TRIGGER observations_mark_moved_details AFTER UPDATE OF datastream_id ON 
 END;
 `,
   },
+  {
+    version: 4,
+    description: 'Class A downlinks: per-device downlink queue and persisted FCntDown',
+    sql: `
+-- Downlinks queued for a device (reeflink schedules them as the network server of ABP devices;
+-- docs/downlinks.md). payload is the plain FRMPayload; it is encrypted at transmission with the
+-- FCntDown of that transmission. state: pending (waits for an uplink), sent (handed to a
+-- gateway), acked (the device acknowledged it: ACK bit for confirmed downlinks, or the fPort 3
+-- configAck of a configuration), failed (reason says why; no more attempts).
+CREATE TABLE downlink_queue (
+  id INTEGER PRIMARY KEY,
+  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  f_port INTEGER NOT NULL CHECK (f_port BETWEEN 0 AND 223),
+  payload BLOB NOT NULL,
+  confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1)),
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'acked', 'failed')),
+  created_at INTEGER NOT NULL,
+  created_by TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  sent_at INTEGER,
+  acked_at INTEGER,
+  fcnt_down INTEGER,
+  gateway_id TEXT,
+  reason TEXT,
+  config_downlink_id INTEGER REFERENCES config_downlinks(id) ON DELETE SET NULL
+);
+CREATE INDEX downlink_queue_by_device ON downlink_queue(device_id, state, id);
+-- The next FCntDown per device session (DevAddr): taken in the transaction that marks a
+-- transmission, so a counter is never used twice, across restarts too.
+CREATE TABLE downlink_counters (
+  device_id INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  dev_addr TEXT NOT NULL,
+  next_fcnt_down INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (device_id, dev_addr)
+) WITHOUT ROWID;
+-- The pipeline marks config_downlinks acknowledged when the fPort 3 configAck arrives (by seq):
+-- the queue item carrying that configuration follows.
+CREATE TRIGGER config_downlink_acknowledged AFTER UPDATE OF state ON config_downlinks
+  WHEN NEW.state = 'acknowledged' BEGIN
+  UPDATE downlink_queue SET state = 'acked', acked_at = NEW.acknowledged_at
+    WHERE config_downlink_id = NEW.id AND state IN ('pending', 'sent');
+END;
+`,
+  },
+  {
+    version: 5,
+    description: 'OTAA devices: root keys and join state (LoRaWAN 1.0.4 joins answered by reeflink)',
+    sql: `
+-- A device provisioned with otaa: { joinEui, appKey } has a row here. Its current session (the
+-- one its last join made) lives in its devices row like an ABP session (dev_addr, nwk_s_key,
+-- app_s_key, fcnt_up reset, session bumped), so the data path needs nothing else; devices.activation
+-- stays 'abp' ("reeflink checks the frames with a session it holds") because migration 1's CHECK
+-- cannot be widened without rebuilding the table. docs/otaa.md.
+--   app_key          the AppKey, 'plain' or 'aes-256-gcm' per key_format (AAD column 'app_key')
+--   dev_addr         a DevAddr fixed by the manifest, or NULL: allocated from the configured prefix
+--   last_dev_nonce   highest DevNonce accepted (1.0.4: a counter; lower or equal is a replay)
+--   join_nonce       last JoinNonce sent (the next accept uses join_nonce + 1; never reused)
+CREATE TABLE otaa_devices (
+  device_id INTEGER PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+  join_eui TEXT NOT NULL,
+  app_key BLOB NOT NULL,
+  key_format TEXT NOT NULL DEFAULT 'plain',
+  dev_addr TEXT,
+  last_dev_nonce INTEGER,
+  join_nonce INTEGER NOT NULL DEFAULT 0,
+  joins INTEGER NOT NULL DEFAULT 0,
+  last_join_at INTEGER
+);
+`,
+  },
 ]

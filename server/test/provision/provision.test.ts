@@ -40,7 +40,7 @@ describe('fleet manifest validation', () => {
     [(m: any) => (m.stations[0].latitude = 95), 'stations[0].latitude', /<= 90/],
     [(m: any) => delete m.stations[1].depthM, 'stations[1].depthM', /required/],
     [(m: any) => (m.stations[0].colour = 'blue'), 'stations[0].colour', /not a known field/],
-    [(m: any) => (m.devices[1].abp = m.devices[0].abp), 'devices[1]', /exactly one of abp or networkServer/],
+    [(m: any) => (m.devices[1].abp = m.devices[0].abp), 'devices[1]', /exactly one of abp, otaa or networkServer/],
     [(m: any) => delete m.calibrations[0].model.coefficients.a1, 'calibrations[0].model.coefficients.a1', /.+/],
     [(m: any) => (m.calibrations[3].validFrom = '2024-13-45'), 'calibrations[3].validFrom', /not a valid date/],
     [

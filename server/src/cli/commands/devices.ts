@@ -23,7 +23,7 @@ export function devicesCommand(program: Command): void {
     try {
       const rows = db
         .prepare(
-          `SELECT d.dev_eui, d.name, t.station_code AS station, d.activation, d.dev_addr, d.fcnt_up, d.session, d.last_seen,
+          `SELECT d.dev_eui, d.name, t.station_code AS station, CASE WHEN EXISTS (SELECT 1 FROM otaa_devices o WHERE o.device_id = d.id) THEN 'otaa' ELSE d.activation END AS activation, d.dev_addr, d.fcnt_up, d.session, d.last_seen,
                   (SELECT count(*) FROM uplinks u WHERE u.device_id = d.id) AS uplinks
            FROM devices d LEFT JOIN things t ON t.id = d.thing_id ORDER BY d.dev_eui`,
         )
@@ -40,7 +40,7 @@ export function devicesCommand(program: Command): void {
       const db = openDatabase(configFrom(opts).database)
       try {
         const d = db
-          .prepare('SELECT d.id, d.dev_eui, d.name, d.activation, d.dev_addr, d.network_device_id, d.relaxed_fcnt, d.fcnt_up, d.session, d.last_seen, t.station_code FROM devices d LEFT JOIN things t ON t.id = d.thing_id WHERE d.dev_eui = ?')
+          .prepare("SELECT d.id, d.dev_eui, d.name, CASE WHEN EXISTS (SELECT 1 FROM otaa_devices o WHERE o.device_id = d.id) THEN 'otaa' ELSE d.activation END AS activation, d.dev_addr, d.network_device_id, d.relaxed_fcnt, d.fcnt_up, d.session, d.last_seen, t.station_code FROM devices d LEFT JOIN things t ON t.id = d.thing_id WHERE d.dev_eui = ?")
           .get(devEui.toLowerCase()) as Record<string, unknown> | undefined
         if (!d) {
           console.error(`no device with DevEUI ${devEui}`)
@@ -52,7 +52,11 @@ export function devicesCommand(program: Command): void {
           .all(d.id)
         const status = db.prepare('SELECT time, status FROM device_status WHERE device_id = ? ORDER BY time DESC LIMIT 1').get(d.id) as { time: number; status: string } | undefined
         const rejected = db.prepare('SELECT reason, count(*) AS n FROM rejected_uplinks WHERE device_id = ? GROUP BY reason').all(d.id)
-        const out = { ...d, last_seen: iso(d.last_seen as number | null), channels, lastStatus: status ? { time: iso(status.time), ...JSON.parse(status.status) } : null, rejected }
+        // OTAA join state (never the AppKey).
+        const otaa = db.prepare('SELECT join_eui, dev_addr AS fixed_dev_addr, last_dev_nonce, join_nonce, joins, last_join_at FROM otaa_devices WHERE device_id = ?').get(d.id) as
+          | { last_join_at: number | null }
+          | undefined
+        const out = { ...d, ...(otaa ? { otaa: { ...otaa, last_join_at: iso(otaa.last_join_at) } } : {}), last_seen: iso(d.last_seen as number | null), channels, lastStatus: status ? { time: iso(status.time), ...JSON.parse(status.status) } : null, rejected }
         console.log(JSON.stringify(out, null, 2))
       } finally {
         db.close()

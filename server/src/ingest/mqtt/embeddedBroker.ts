@@ -11,9 +11,17 @@ import type { Aedes, Client, PublishPacket } from 'aedes'
 import { DEFAULT_INGEST_TOPICS, topicMatchesFilter } from './topics.js'
 import { createUplinkMessageHandler, type UplinkMessageHandler, type UplinkMessageOptions } from './uplinkMessage.js'
 
+/** Messages on `topics` go to `handle` (downlink/network-server.ts), not to ingest. */
+export interface DownlinkEventHook {
+  topics: readonly string[]
+  handle(topic: string, payload: Buffer): void
+}
+
 export interface EmbeddedBrokerIngestOptions extends UplinkMessageOptions {
   /** Topic filters that carry uplinks. Default DEFAULT_INGEST_TOPICS. */
   topics?: readonly string[]
+  /** Network server downlink events (ack, txack, down/sent…): handed over, not ingested. */
+  downlinkEvents?: DownlinkEventHook
 }
 
 type AuthorizePublish = Aedes['authorizePublish']
@@ -33,6 +41,7 @@ export class EmbeddedBrokerIngest {
   private previous: AuthorizePublish | undefined
   private readonly handle: UplinkMessageHandler
   private readonly topics: readonly string[]
+  private readonly downlinkEvents: DownlinkEventHook | undefined
 
   constructor(
     private readonly aedes: Aedes,
@@ -40,6 +49,7 @@ export class EmbeddedBrokerIngest {
   ) {
     this.handle = createUplinkMessageHandler(options)
     this.topics = options.topics ?? DEFAULT_INGEST_TOPICS
+    this.downlinkEvents = options.downlinkEvents
   }
 
   attach(): void {
@@ -51,8 +61,14 @@ export class EmbeddedBrokerIngest {
       previous.call(aedes, client, packet, (error?: Error | null) => {
         if (error) return callback(error)
         // client null: a will published by the broker for a client long gone; not an uplink.
-        if (client === null || !this.topics.some((f) => topicMatchesFilter(f, packet.topic))) return callback(null)
+        if (client === null) return callback(null)
         const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
+        const events = this.downlinkEvents
+        if (events && events.topics.some((f) => topicMatchesFilter(f, packet.topic))) {
+          events.handle(packet.topic, payload)
+          return callback(null)
+        }
+        if (!this.topics.some((f) => topicMatchesFilter(f, packet.topic))) return callback(null)
         this.handle(packet.topic, payload).then(
           (ack) => {
             // QoS 0 has no PUBACK to withhold; dropping the connection would gain nothing.

@@ -11,7 +11,8 @@
 // mqtt.js hands messages to handleMessage one at a time: a slow sink slows the subscription.
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { hostname } from 'node:os'
-import { DEFAULT_INGEST_TOPICS } from './topics.js'
+import { DEFAULT_INGEST_TOPICS, topicMatchesFilter } from './topics.js'
+import type { DownlinkEventHook } from './embeddedBroker.js'
 import { createUplinkMessageHandler, type UplinkMessageHandler, type UplinkMessageOptions } from './uplinkMessage.js'
 
 export interface ExternalBrokerConnection {
@@ -35,6 +36,8 @@ export interface ExternalBrokerIngestOptions extends UplinkMessageOptions {
   connection: ExternalBrokerConnection
   /** Topic filters to subscribe to at QoS 1. Default DEFAULT_INGEST_TOPICS. */
   topics?: readonly string[]
+  /** Network server downlink events: subscribed to as well, handed over, not ingested. */
+  downlinkEvents?: DownlinkEventHook
 }
 
 export class ExternalBrokerIngest {
@@ -61,8 +64,13 @@ export class ExternalBrokerIngest {
       properties: protocolVersion === 5 ? { ...c.extra?.properties, sessionExpiryInterval: c.sessionExpirySeconds ?? 86_400 } : c.extra?.properties,
     })
     this.client = client
+    const events = this.options.downlinkEvents
     client.handleMessage = (packet, done) => {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload
+      if (events && events.topics.some((f) => topicMatchesFilter(f, packet.topic))) {
+        events.handle(packet.topic, payload)
+        return done()
+      }
       const settle = (ack: boolean) => {
         if (ack || packet.qos === 0) return done()
         done(new Error(`uplink on ${packet.topic} not durable: PUBACK withheld`))
@@ -86,7 +94,7 @@ export class ExternalBrokerIngest {
         client.once('connect', onConnect)
         client.once('error', onError)
       })
-      const grants = await client.subscribeAsync([...(this.options.topics ?? DEFAULT_INGEST_TOPICS)], { qos: 1 })
+      const grants = await client.subscribeAsync([...(this.options.topics ?? DEFAULT_INGEST_TOPICS), ...(events?.topics ?? [])], { qos: 1 })
       const refused = grants.filter((g) => g.qos !== 0 && g.qos !== 1 && g.qos !== 2)
       if (refused.length > 0) throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`)
     } catch (err) {
@@ -94,6 +102,16 @@ export class ExternalBrokerIngest {
       await client.endAsync(true)
       throw err
     }
+  }
+
+  /**
+   * Publishes at QoS 1 on this connection; resolves on the PUBACK (downlinks to a network server).
+   * Refused at once while disconnected, rather than queued for an unknown time.
+   */
+  async publish(topic: string, payload: Buffer): Promise<void> {
+    const client = this.client
+    if (!client || !client.connected) throw new Error('not connected to the external broker')
+    await client.publishAsync(topic, payload, { qos: 1 })
   }
 
   /** Disconnects; messages not yet acknowledged stay with the broker for the next start(). */

@@ -8,6 +8,8 @@ export type MqttIngestOptions = (EmbeddedBrokerIngestOptions & { aedes: Aedes })
 
 export interface MqttIngest {
   close(): Promise<void>
+  /** External broker only: publish at QoS 1, resolved on the PUBACK (network server downlinks). */
+  publish?(topic: string, payload: Buffer): Promise<void>
 }
 
 export async function startMqttIngest(options: MqttIngestOptions): Promise<MqttIngest> {
@@ -18,5 +20,5 @@ export async function startMqttIngest(options: MqttIngestOptions): Promise<MqttI
   }
   const external = new ExternalBrokerIngest(options)
   await external.start()
-  return { close: () => external.close() }
+  return { close: () => external.close(), publish: (topic, payload) => external.publish(topic, payload) }
 }

@@ -21,7 +21,17 @@ export interface UplinkMessageOptions {
   maxMessageBytes?: number
   now?: () => number
   logger?: IngestLogger
+  /**
+   * Told, before submit, which ids a parsed ChirpStack / The Things Stack application uplink came
+   * with: where the device's downlinks go (downlink/network-server.ts).
+   */
+  onApplicationUplink?: (route: ApplicationUplinkRoute) => void
 }
+
+/** The ids an application uplink's topic and message carry. */
+export type ApplicationUplinkRoute =
+  | { kind: 'chirpstack'; devEui: string; applicationId: string }
+  | { kind: 'tts'; devEui: string; applicationId: string; tenantId?: string; deviceId: string }
 
 /** Resolves true when the message may be acknowledged (durable, or rejected for good). */
 export type UplinkMessageHandler = (topic: string, payload: Buffer) => Promise<boolean>
@@ -52,6 +62,7 @@ export function createUplinkMessageHandler(options: UplinkMessageOptions): Uplin
       options.counters.reject(source, parsed.rejection)
       return true
     }
+    if (options.onApplicationUplink && parsed.value.kind === 'app') routeOf(classified.value, parsed.value.devEui, options.onApplicationUplink)
     return submitDurably(options.sink, [parsed.value], options.counters, source, options.logger)
   }
 }
@@ -68,6 +79,11 @@ function buoyPhyUplink(devEui: string, payload: Buffer, receivedAtMs: number): P
     ok: true,
     value: { kind: 'phy', source: 'buoy-mqtt', phyPayload: Buffer.from(payload), receivedAtMs, reception: { gatewayId: `mqtt:${devEui}` } },
   }
+}
+
+function routeOf(topic: IngestTopic, devEui: string, report: (route: ApplicationUplinkRoute) => void): void {
+  if (topic.kind === 'chirpstack-application') report({ kind: 'chirpstack', devEui, applicationId: topic.applicationId })
+  else if (topic.kind === 'tts') report({ kind: 'tts', devEui, applicationId: topic.applicationId, ...(topic.tenantId ? { tenantId: topic.tenantId } : {}), deviceId: topic.deviceId })
 }
 
 function sourceOf(topic: IngestTopic): IngestCounterSource {

@@ -113,6 +113,12 @@ export class SemtechUdpServer {
     return this.gateways.all()
   }
 
+  /** True when a PULL_RESP can reach the gateway: a PULL_DATA was seen from it (its downlink route). */
+  canSendTo(gatewayEui: string): boolean {
+    const eui = normaliseEui(gatewayEui)
+    return eui !== undefined && this.gateways.get(eui)?.downlinkAddress !== undefined
+  }
+
   /**
    * Sends a PULL_RESP with {"txpk": txpk} to the gateway's downlink route (its last PULL_DATA
    * source). Resolves once handed to the OS with the token its TX_ACK will carry.
