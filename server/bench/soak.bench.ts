@@ -31,13 +31,13 @@ const BUOYS = 100
 const GATEWAYS = 10
 const T = Date.parse('2026-01-01T00:00:00Z')
 
-interface Buoy {
+export interface Buoy {
   devAddr: Buffer
   nwkSKey: Buffer
   appSKey: Buffer
 }
 
-function fleet(dir: string): { path: string; buoys: Buoy[] } {
+export function fleet(dir: string): { path: string; buoys: Buoy[] } {
   const buoys: Buoy[] = Array.from({ length: BUOYS }, (_, i) => ({ devAddr: Buffer.from((0x26100000 + i).toString(16), 'hex'), nwkSKey: randomBytes(16), appSKey: randomBytes(16) }))
   const doc = {
     network: { name: 'soak', producer: 'bench', license: 'CC0-1.0' },
@@ -68,26 +68,41 @@ function p99(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]
 }
 
-/** Spawn → 'store open' (module loading), → 'reeflink is serving', → first /health 200, in ms. */
-async function recovery(path: string, config: string): Promise<{ storeOpen: number; serving: number; ready: number }> {
+/** Spawn → 'store open' (module loading), → 'reeflink is serving', → first /health 200, and → the
+ * first PUSH_ACK of an uplink (a gateway sends one every 10 ms from the moment the UDP port is
+ * logged), in ms. `env` adds variables (REEFLINK_NO_BUNDLE=1: the tsx path). */
+export async function recovery(path: string, config: string, buoy?: Buoy, env: Record<string, string> = {}, bin = BIN): Promise<{ storeOpen: number; serving: number; ready: number; firstAck: number }> {
   const t0 = Date.now()
-  const child = spawn(process.execPath, [BIN, 'serve', '--database', path, '--config', config, '--http-port', '0', '--udp-port', '0', '--no-mqtt', '--log-level', 'info'], {
+  const child = spawn(process.execPath, [bin, 'serve', '--database', path, '--config', config, '--http-port', '0', '--udp-port', '0', '--no-mqtt', '--log-level', 'info'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, REEFLINK_LOG_LEVEL: '' },
+    env: { ...process.env, REEFLINK_LOG_LEVEL: '', ...env },
   })
   const exited = new Promise((r) => child.on('exit', r))
+  let firstAck: Promise<number> = Promise.resolve(NaN)
+  let gateway: TestGateway | null = null
   try {
     const marks = await new Promise<{ storeOpen: number; serving: number; http: string }>((resolve, reject) => {
       let storeOpen = NaN
       const timer = setTimeout(() => reject(new Error('reeflink serve did not start')), 30000)
       createInterface({ input: child.stderr! }).on('line', (line) => {
-        let e: { msg?: string; time?: number; http?: string }
+        let e: { msg?: string; time?: number; http?: string; port?: number }
         try {
           e = JSON.parse(line)
         } catch {
           return
         }
         if (e.msg === 'store open') storeOpen = e.time! - t0
+        if (e.msg === 'Semtech UDP packet forwarder listener' && buoy) {
+          const gw = (gateway = new TestGateway('aa555a00000001ff', e.port!))
+          firstAck = (async () => {
+            // A new frame counter per restart and try (the store acks duplicates too).
+            for (let fCnt = 5_000_000 + (Date.now() % 1_000_000) * 10; Date.now() - t0 < 30000; fCnt++) {
+              const phy = buildWithLoraPacket({ devAddr: buoy.devAddr, fCnt, confirmed: false, adr: false, adrAckReq: false, ack: false, fOpts: Buffer.alloc(0), fPort: 1, payload: Buffer.from([0]), nwkSKey: buoy.nwkSKey, appSKey: buoy.appSKey })
+              if (await gw.push([{ phy, time: new Date().toISOString() }], 10)) return Date.now() - t0
+            }
+            return NaN
+          })()
+        }
         if (e.msg === 'reeflink is serving') {
           clearTimeout(timer)
           resolve({ storeOpen, serving: e.time! - t0, http: e.http! })
@@ -98,8 +113,10 @@ async function recovery(path: string, config: string): Promise<{ storeOpen: numb
       if (await fetch(`${marks.http}/health`).then((r) => r.status === 200).catch(() => false)) break
       await new Promise((r) => setTimeout(r, 5))
     }
-    return { storeOpen: marks.storeOpen, serving: marks.serving, ready: Date.now() - t0 }
+    const ready = Date.now() - t0
+    return { storeOpen: marks.storeOpen, serving: marks.serving, ready, firstAck: await firstAck }
   } finally {
+    ;(gateway as TestGateway | null)?.close()
     child.kill('SIGKILL')
     await exited
   }
@@ -150,8 +167,8 @@ export async function run(): Promise<BenchRow[]> {
     server.child.kill('SIGKILL')
     await server.exited
     // Restarts after a SIGKILL of the loaded server (its WAL as the kill left it), median of 3.
-    const runs = [await recovery(path, config), await recovery(path, config), await recovery(path, config)]
-    const median = (k: 'storeOpen' | 'serving' | 'ready') => runs.map((r) => r[k]).sort((x, y) => x - y)[1]
+    const runs = [await recovery(path, config, buoys[0]), await recovery(path, config, buoys[0]), await recovery(path, config, buoys[0])]
+    const median = (k: 'storeOpen' | 'serving' | 'ready' | 'firstAck') => runs.map((r) => r[k]).sort((x, y) => x - y)[1]
     return [
       { name: `soak: ${BUOYS} buoys, ${GATEWAYS} gateways, ${seconds} s — acked uplinks`, value: Math.round(latencies.length / elapsed), unit: 'uplinks/s' },
       { name: 'soak: uplinks not acked within 5 s', value: lost, unit: 'uplinks' },
@@ -164,6 +181,7 @@ export async function run(): Promise<BenchRow[]> {
       { name: 'recovery after SIGKILL: spawn to /health ready (median of 3)', value: Math.round(median('ready')), unit: 'ms' },
       { name: 'recovery after SIGKILL: of which module loading (spawn to store open)', value: Math.round(median('storeOpen')), unit: 'ms' },
       { name: 'recovery after SIGKILL: store open to /health ready', value: Math.round(median('ready') - median('storeOpen')), unit: 'ms' },
+      { name: 'recovery after SIGKILL: spawn to first PUSH_ACK (median of 3)', value: Math.round(median('firstAck')), unit: 'ms' },
     ]
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -23,6 +23,13 @@ import helmet from '@fastify/helmet'
 import { fileURLToPath } from 'node:url'
 import { FleetRegistry } from './pipeline/registry.js'
 import { openDatabase, schemaVersion, type Db } from './store/database.js'
+import { DownlinkScheduler, DownlinkStore, downlinkRoutes, embeddedBrokerPublisher, NETWORK_SERVER_EVENT_TOPICS, NetworkServerDownlinks, REGIONS } from './downlink/index.js'
+import type { ClassAGateways } from './downlink/class-a.js'
+import type { ApplicationUplinkRoute } from './ingest/mqtt/uplinkMessage.js'
+import { dataRateIndex } from './downlink/region.js'
+import { JoinServer } from './join/join-server.js'
+import { parseDevAddrPrefix } from './lorawan/join-devaddr.js'
+import { kekFromEnv } from './store/key-encryption.js'
 
 export interface RunningServer {
   db: Db
@@ -31,6 +38,8 @@ export interface RunningServer {
   sourceCounters: IngestCounters
   events: EntityEvents
   broker: Aedes | null
+  /** The Class A downlink scheduler (null when downlink.enabled is false). */
+  downlinks: DownlinkScheduler | null
   http: FastifyInstance
   urls: { http: string; mqtt: string | null; udp: string | null; mqtts?: string | null }
   ports: { http: number; mqtt: number | null; udp: number | null; mqtts?: number | null }
@@ -45,6 +54,12 @@ function listenTcp(server: Server, port: number, host: string): Promise<number> 
       resolve((server.address() as AddressInfo).port)
     })
   })
+}
+
+function devAddrPrefixOrThrow(text: string) {
+  const p = parseDevAddrPrefix(text)
+  if (!p.ok) throw new Error(`otaa.devAddrPrefix: ${p.problem}`)
+  return p.prefix
 }
 
 function hostForUrl(host: string): string {
@@ -74,9 +89,53 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     const events = new EntityEvents()
     // The last failed batch's error until a batch commits again (for /health; ops/health.ts).
     let ingestFailure: string | null = null
+    // Class A downlinks (downlink/): the queue lives in the store; the scheduler answers uplinks
+    // once the UDP server (step 4) gives it gateways to send through.
+    const dl = config.downlink
+    // Devices behind ChirpStack / The Things Stack get theirs through the MQTT integration.
+    const nsDownlinksPossible = dl.enabled && (config.mqtt.embedded || !!config.mqtt.url)
+    const downlinkStore = new DownlinkStore(db, { networkServer: nsDownlinksPossible ? 'mqtt' : null })
+    const downlinks = dl.enabled
+      ? new DownlinkScheduler({
+          db,
+          store: downlinkStore,
+          gateways: null,
+          region: REGIONS[dl.region],
+          rx1DelayS: dl.rx1DelayS,
+          rx1DrOffset: dl.rx1DrOffset,
+          window: dl.window,
+          maxAttempts: dl.maxAttempts,
+          dedupWaitMs: config.ingest.dedupWindowMs,
+          ...(dl.rx2FrequencyHz !== null ? { rx2: { frequencyHz: dl.rx2FrequencyHz, dataRate: dl.rx2DataRate ?? REGIONS[dl.region].dataRates[REGIONS[dl.region].rx2.dataRate]! } } : {}),
+          ...(dl.rx2FrequencyHz === null && dl.rx2DataRate !== null ? { rx2: { frequencyHz: REGIONS[dl.region].rx2.frequencyHz, dataRate: dl.rx2DataRate } } : {}),
+          ...(dl.powerDbm !== null ? { powerDbm: dl.powerDbm } : {}),
+          logger: log.child({ component: 'downlink' }),
+        })
+      : null
+    const nsDownlinks =
+      downlinks && nsDownlinksPossible
+        ? new NetworkServerDownlinks({ db, store: downlinkStore, counts: downlinks.counts, maxAttempts: dl.maxAttempts, logger: log.child({ component: 'downlink' }) })
+        : null
+    // OTAA joins (join/): answered through the Semtech UDP gateways once step 4 has started them;
+    // the new session gets the radio settings the downlink scheduler uses.
+    let joinGateways: ClassAGateways | null = null
+    const joins = new JoinServer({
+      db,
+      kek: kekFromEnv(),
+      gateways: () => joinGateways,
+      netId: Number.parseInt(config.otaa.netId, 16),
+      ...(config.otaa.devAddrPrefix ? { devAddrPrefix: devAddrPrefixOrThrow(config.otaa.devAddrPrefix) } : {}),
+      region: REGIONS[config.downlink.region],
+      rx1DrOffset: config.downlink.rx1DrOffset,
+      rxDelayS: config.downlink.rx1DelayS,
+      ...(config.downlink.rx2DataRate ? { rx2DataRate: dataRateIndex(REGIONS[config.downlink.region], config.downlink.rx2DataRate) } : {}),
+      dedupWindowMs: config.ingest.dedupWindowMs,
+      log: log.child({ component: 'join' }),
+    })
+    closers.push(() => joins.close())
     const ingest = new IngestService(db, registry, {
       events,
-      phy: new LorawanStage({ dedupWindowMs: config.ingest.dedupWindowMs }),
+      phy: new LorawanStage({ dedupWindowMs: config.ingest.dedupWindowMs, joins }),
       maxBatch: config.ingest.maxBatch,
       onError: (err) => {
         ingestFailure = (err as Error)?.message ?? String(err)
@@ -86,8 +145,26 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
         ingestFailure = null
         metrics?.observeBatch(b)
       },
+      ...(downlinks
+        ? {
+            onAccepted: (stored) => {
+              downlinks.onAccepted(stored)
+              nsDownlinks?.onAccepted(stored)
+            },
+          }
+        : {}),
     })
     closers.push(() => ingest.close())
+    if (downlinks) closers.push(() => downlinks.close())
+    if (nsDownlinks) closers.push(() => nsDownlinks.close())
+    // The MQTT ingest's side of network-server downlinks: routes from uplinks, and the events.
+    const nsMqtt = (broker: 'embedded' | 'external') =>
+      nsDownlinks
+        ? {
+            onApplicationUplink: (r: ApplicationUplinkRoute) => nsDownlinks.learnRoute({ ...r, broker }),
+            downlinkEvents: { topics: NETWORK_SERVER_EVENT_TOPICS, handle: (topic: string, payload: Buffer) => nsDownlinks.onEvent(topic, payload) },
+          }
+        : {}
     const sourceCounters = new IngestCounters()
     // Refusals by the resource limits, filled in as the limited listeners start (ops/limits.ts).
     const limitRefusals: Record<string, () => number> = {}
@@ -95,6 +172,7 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       ingest,
       sourceCounters,
       limitRefusals: () => Object.fromEntries(Object.entries(limitRefusals).map(([k, f]) => [k, f()])),
+      downlinks: () => downlinks?.counts ?? null,
     })
     const ingestLog = log.child({ component: 'ingest' })
 
@@ -130,8 +208,13 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       log.info({ port: mqttPort }, 'embedded MQTT broker listening')
       // Uplinks published to the embedded broker (ChirpStack / The Things Stack formats, Gateway
       // Bridge frames). Registered after any broker ACL hooks: it chains authorizePublish.
-      const mqttIngest = await startMqttIngest({ aedes: b, sink: ingest, counters: sourceCounters, maxMessageBytes: config.mqtt.maxMessageBytes, logger: ingestLog })
+      const mqttIngest = await startMqttIngest({ aedes: b, sink: ingest, counters: sourceCounters, maxMessageBytes: config.mqtt.maxMessageBytes, logger: ingestLog, ...nsMqtt('embedded') })
       closers.push(() => mqttIngest.close())
+      if (nsDownlinks) {
+        const publisher = embeddedBrokerPublisher(b)
+        nsDownlinks.addPublisher('embedded', publisher)
+        closers.push(() => publisher.close())
+      }
       // MQTT over TLS next to the plain listener; connection and failed-auth limits on both.
       if (tls) {
         const secure = createTlsServer({ cert: tls.cert, key: tls.key }, guarded.handle)
@@ -158,8 +241,10 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
         maxMessageBytes: config.mqtt.maxMessageBytes,
         logger: ingestLog,
         connection: { url: config.mqtt.url, ...(config.mqtt.username ? { username: config.mqtt.username } : {}), ...(config.mqtt.password ? { password: config.mqtt.password } : {}) },
+        ...nsMqtt('external'),
       })
       closers.push(() => external.close())
+      if (nsDownlinks && external.publish) nsDownlinks.addPublisher('external', { publish: external.publish })
       log.info({ url: config.mqtt.url }, 'subscribed to the external MQTT broker')
     }
 
@@ -187,11 +272,12 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     metrics.register(http)
     const mqttEndpoints = mqttPort === null ? [] : [`mqtt://${hostForUrl(config.host)}:${mqttPort}`]
     if (mqttsPort !== null) mqttEndpoints.push(`mqtts://${hostForUrl(config.host)}:${mqttsPort}`)
-    await http.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop })
-    await http.register(staPlugin, { prefix: '/v1.0', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop })
+    await http.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop, queryTimeoutMs: config.http.queryTimeoutMs, maxResponseBytes: config.http.maxResponseBytes })
+    await http.register(staPlugin, { prefix: '/v1.0', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop, queryTimeoutMs: config.http.queryTimeoutMs, maxResponseBytes: config.http.maxResponseBytes })
     // Downloads (CSV, OceanSITES NetCDF, charts), the live feed, and the portal at /.
     await http.register(exportPlugin, { db, events })
     await http.register(portalPlugin, { webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)) })
+    await http.register(downlinkRoutes, { prefix: '/api', store: downlinkStore, credentials, ...(nsDownlinks ? { onQueued: (devEui: string) => void nsDownlinks.flush(devEui) } : {}) })
     if (config.webhooks.secret) {
       await http.register(ingestWebhooks, { prefix: '/api/ingest', sink: ingest, counters: sourceCounters, secret: config.webhooks.secret, logger: ingestLog })
     }
@@ -212,9 +298,12 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
         logger: ingestLog,
         maxDatagramsPerSecond: config.udp.maxDatagramsPerSecond,
         maxInFlightPerGateway: config.udp.maxInFlightPerGateway,
+        ...(downlinks ? { onTxAck: (ack) => downlinks.onTxAck(ack) } : {}),
       })
       udpPort = (await udp.start()).port
       udpServer = udp
+      joinGateways = udp
+      downlinks?.useGateways(udp)
       limitRefusals.udp_gateway = () => udp.limitedDatagrams
       closers.push(() => udp.close())
       log.info({ port: udpPort }, 'Semtech UDP packet forwarder listener')
@@ -231,6 +320,7 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
       ingest,
       events,
       broker,
+      downlinks,
       http,
       urls,
       ports: { http: httpPort, mqtt: mqttPort, udp: udpPort, mqtts: mqttsPort },

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv'
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { parseDevAddrPrefix } from '../lorawan/join-devaddr.js'
 
 export interface ReeflinkConfig {
   /** Where the database and other state live. */
@@ -19,6 +20,10 @@ export interface ReeflinkConfig {
     bodyLimitBytes: number
     /** SensorThings $top ceiling (collections stream, so this bounds work, not memory). */
     maxTop: number
+    /** Time a SensorThings read may take, in ms (0: no limit); past it 503 STA_QUERY_TIMEOUT, or a page cut short with a nextLink. */
+    queryTimeoutMs: number
+    /** Largest SensorThings collection response, in bytes (0: no limit); pages end early with a nextLink (400 when they cannot). */
+    maxResponseBytes: number
     /** Per client address; requestsPerWindow 0 turns the general limit off. */
     rateLimit: { requestsPerWindow: number; windowMs: number; failedAuthPerWindow: number }
   }
@@ -48,6 +53,30 @@ export interface ReeflinkConfig {
   ingest: { maxBatch: number; synchronous: 'full' | 'normal'; dedupWindowMs: number }
   webhooks: { secret: string | null }
   auth: { adminKey: string | null }
+  /** Class A downlinks to ABP devices through Semtech UDP gateways (docs/downlinks.md). */
+  downlink: {
+    enabled: boolean
+    region: 'EU868'
+    /** RX1 delay (s), as the devices are configured (RECEIVE_DELAY1, 1 s by default). */
+    rx1DelayS: number
+    rx1DrOffset: number
+    /** RX2 channel; null = the region's default (EU868: 869.525 MHz, SF12BW125). */
+    rx2FrequencyHz: number | null
+    rx2DataRate: string | null
+    /** auto: RX1 when the uplink's channel is known and its window has not passed, else RX2. */
+    window: 'auto' | 'rx1' | 'rx2'
+    /** txpk.powe (dBm); null = the region's default (EU868: 14). */
+    powerDbm: number | null
+    /** Transmissions of one queue item before it fails. */
+    maxAttempts: number
+  }
+  /** OTAA joins answered by reeflink (docs/otaa.md). */
+  otaa: {
+    /** NetID in accepts and key derivation, 6 hex digits; 000000 = private network. */
+    netId: string
+    /** DevAddr range for allocated addresses ("00000000/7"); null = the NetID's own prefix. */
+    devAddrPrefix: string | null
+  }
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean | null }
 }
 
@@ -55,7 +84,7 @@ export const DEFAULTS: ReeflinkConfig = {
   dataDir: './data',
   database: '',
   host: '127.0.0.1',
-  http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576, maxTop: 1_000_000, rateLimit: { requestsPerWindow: 6000, windowMs: 60_000, failedAuthPerWindow: 20 } },
+  http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576, maxTop: 1_000_000, queryTimeoutMs: 10_000, maxResponseBytes: 256 * 1024 * 1024, rateLimit: { requestsPerWindow: 6000, windowMs: 60_000, failedAuthPerWindow: 20 } },
   mqtt: { embedded: true, port: 1883, url: null, username: null, password: null, maxMessageBytes: 65536, maxConnections: 1000, tlsPort: null },
   // Per-gateway flood limits. A real gateway forwards tens of datagrams a second; replays through
   // the simulator (and npm start's catch-up) send thousands, and a dropped datagram is an uplink
@@ -65,6 +94,8 @@ export const DEFAULTS: ReeflinkConfig = {
   ingest: { maxBatch: 5000, synchronous: 'full', dedupWindowMs: 200 },
   webhooks: { secret: null },
   auth: { adminKey: null },
+  downlink: { enabled: true, region: 'EU868', rx1DelayS: 1, rx1DrOffset: 0, rx2FrequencyHz: null, rx2DataRate: null, window: 'auto', powerDbm: null, maxAttempts: 5 },
+  otaa: { netId: '000000', devAddrPrefix: null },
   log: { level: 'info', pretty: null },
 }
 
@@ -85,6 +116,8 @@ const schema = {
         publicUrl: nullableString,
         bodyLimitBytes: { type: 'integer', minimum: 1024 },
         maxTop: { type: 'integer', minimum: 1 },
+        queryTimeoutMs: { type: 'integer', minimum: 0 },
+        maxResponseBytes: { anyOf: [{ const: 0 }, { type: 'integer', minimum: 65536 }] },
         rateLimit: {
           type: 'object',
           additionalProperties: false,
@@ -127,6 +160,29 @@ const schema = {
     },
     webhooks: { type: 'object', additionalProperties: false, properties: { secret: nullableString } },
     auth: { type: 'object', additionalProperties: false, properties: { adminKey: nullableString } },
+    downlink: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        region: { enum: ['EU868'] },
+        rx1DelayS: { type: 'integer', minimum: 1, maximum: 15 },
+        rx1DrOffset: { type: 'integer', minimum: 0, maximum: 5 },
+        rx2FrequencyHz: { type: ['integer', 'null'], minimum: 100_000_000, maximum: 1_000_000_000 },
+        rx2DataRate: { type: ['string', 'null'], pattern: '^SF([7-9]|1[0-2])BW(125|250|500)$' },
+        window: { enum: ['auto', 'rx1', 'rx2'] },
+        powerDbm: { type: ['integer', 'null'], minimum: 0, maximum: 30 },
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+      },
+    },
+    otaa: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        netId: { type: 'string', pattern: '^[0-9A-Fa-f]{6}$' },
+        devAddrPrefix: { anyOf: [{ type: 'string', pattern: '^[0-9A-Fa-f]{8}/([1-9]|[12][0-9]|3[01])$' }, { type: 'null' }] },
+      },
+    },
     log: {
       type: 'object',
       additionalProperties: false,
@@ -151,6 +207,8 @@ export const ENVIRONMENT: Record<string, { path: string; type: 'string' | 'integ
   REEFLINK_UDP_ENABLED: { path: 'udp.enabled', type: 'boolean' },
   REEFLINK_UDP_PORT: { path: 'udp.port', type: 'integer' },
   REEFLINK_RATE_LIMIT: { path: 'http.rateLimit.requestsPerWindow', type: 'integer' },
+  REEFLINK_QUERY_TIMEOUT_MS: { path: 'http.queryTimeoutMs', type: 'integer' },
+  REEFLINK_MAX_RESPONSE_BYTES: { path: 'http.maxResponseBytes', type: 'integer' },
   REEFLINK_MQTT_MAX_CONNECTIONS: { path: 'mqtt.maxConnections', type: 'integer' },
   REEFLINK_MQTT_TLS_PORT: { path: 'mqtt.tlsPort', type: 'integer' },
   REEFLINK_TLS_CERT: { path: 'tls.cert', type: 'string' },
@@ -158,6 +216,9 @@ export const ENVIRONMENT: Record<string, { path: string; type: 'string' | 'integ
   REEFLINK_SYNCHRONOUS: { path: 'ingest.synchronous', type: 'string' },
   REEFLINK_WEBHOOK_SECRET: { path: 'webhooks.secret', type: 'string' },
   REEFLINK_ADMIN_KEY: { path: 'auth.adminKey', type: 'string' },
+  REEFLINK_DOWNLINK_ENABLED: { path: 'downlink.enabled', type: 'boolean' },
+  REEFLINK_OTAA_NET_ID: { path: 'otaa.netId', type: 'string' },
+  REEFLINK_OTAA_DEVADDR_PREFIX: { path: 'otaa.devAddrPrefix', type: 'string' },
   REEFLINK_LOG_LEVEL: { path: 'log.level', type: 'string' },
 }
 
@@ -243,6 +304,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; fl
   }
   const tls = (merged.tls ?? {}) as { cert?: unknown; key?: unknown }
   if (!tls.cert !== !tls.key) problems.push('tls: set both tls.cert and tls.key (PEM files), or neither')
+  const prefix = (merged.otaa as { devAddrPrefix?: unknown } | undefined)?.devAddrPrefix
+  if (typeof prefix === 'string') {
+    const p = parseDevAddrPrefix(prefix)
+    if (!p.ok) problems.push(`otaa.devAddrPrefix: ${p.problem}`)
+  }
   if (problems.length) throw new ConfigError(problems)
   const config = merged as unknown as ReeflinkConfig
   const cwd = options.cwd ?? process.cwd()

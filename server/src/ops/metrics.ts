@@ -6,12 +6,15 @@ import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { IngestCounters } from '../ingest/index.js'
 import type { BatchReport, IngestService } from '../pipeline/ingest-service.js'
+import type { DownlinkCounts } from '../downlink/scheduler.js'
 
 export interface MetricsSources {
   ingest: IngestService
   sourceCounters: IngestCounters
   /** Requests, connections and datagrams refused by the resource limits, by limit (ops/limits.ts). */
   limitRefusals?: () => Record<string, number>
+  /** The Class A downlink scheduler's counters (downlink/scheduler.ts), when it runs. */
+  downlinks?: () => DownlinkCounts | null
 }
 
 export class ServerMetrics {
@@ -26,12 +29,13 @@ export class ServerMetrics {
     const { ingest, sourceCounters } = sources
     new Gauge({
       name: 'reeflink_uplinks_total',
-      help: 'Frames the pipeline handled, by outcome (accepted, duplicate)',
+      help: 'Frames the pipeline handled, by outcome (accepted, duplicate, join_accepted: OTAA Join-requests answered)',
       labelNames: ['outcome'],
       registers: [r],
       collect() {
         this.set({ outcome: 'accepted' }, ingest.counts.accepted)
         this.set({ outcome: 'duplicate' }, ingest.counts.duplicates)
+        this.set({ outcome: 'join_accepted' }, ingest.counts.joins)
       },
     })
     new Gauge({
@@ -77,6 +81,27 @@ export class ServerMetrics {
         registers: [r],
         collect() {
           for (const [limit, n] of Object.entries(limitRefusals())) this.set({ limit }, n)
+        },
+      })
+    }
+    const downlinks = sources.downlinks
+    if (downlinks) {
+      new Gauge({
+        name: 'reeflink_downlinks_total',
+        help: 'Class A downlinks: sent (kind data|ack; mqtt: handed to a network server), tx_ack_ok, tx_ack_error (by gateway error), acked, failed, not_sent (by reason)',
+        labelNames: ['outcome', 'detail'],
+        registers: [r],
+        collect() {
+          const c = downlinks()
+          if (!c) return
+          this.set({ outcome: 'sent', detail: 'data' }, c.sent.data)
+          this.set({ outcome: 'sent', detail: 'ack' }, c.sent.ack)
+          this.set({ outcome: 'sent', detail: 'mqtt' }, c.sent.mqtt)
+          this.set({ outcome: 'tx_ack_ok', detail: '' }, c.txAckOk)
+          for (const [error, n] of Object.entries(c.txAckErrors)) this.set({ outcome: 'tx_ack_error', detail: error }, n)
+          this.set({ outcome: 'acked', detail: '' }, c.acked)
+          this.set({ outcome: 'failed', detail: '' }, c.failed)
+          for (const [reason, n] of Object.entries(c.notSent)) this.set({ outcome: 'not_sent', detail: reason }, n)
         },
       })
     }

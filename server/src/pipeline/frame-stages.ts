@@ -4,7 +4,7 @@
 import { decodeUplink, type ConfigAck, type MeasurementSample, type StatusMessage } from '@reeflink/codecs'
 import { calibrateCtdSample, deriveCtd, type CalibratedCtdSample, type QcTestFlags } from '../science/index.js'
 import type { GatewayReception, UplinkSourceKind } from '../ingest/types.js'
-import { packQcFlags } from '../store/qc-flags.js'
+import { packQcFlagValues } from '../store/qc-flags.js'
 import type { QcContext } from './qc-context.js'
 import type { DeviceInfo, FleetRegistry } from './registry.js'
 
@@ -80,14 +80,7 @@ const NO_OPTIONS = Object.freeze({})
 
 /** Packs the science module's QC flags (a hot path: one call per observation). */
 function packFlags(flags: QcTestFlags, aggregate: number): number {
-  return packQcFlags({
-    aggregate,
-    gross_range: flags.grossRange,
-    climatology: flags.climatology,
-    spike: flags.spike,
-    rate_of_change: flags.rateOfChange,
-    flat_line: flags.flatLine,
-  })
+  return packQcFlagValues(aggregate, flags.grossRange, flags.climatology, flags.spike, flags.rateOfChange, flags.flatLine)
 }
 
 export function processFrame(frame: AcceptedFrame, registry: FleetRegistry, qc: QcContext): FrameOutcome {

@@ -19,6 +19,8 @@ export type PhyResult =
   | { kind: 'accepted'; frame: AcceptedFrame }
   | { kind: 'duplicate'; uplinkId: number }
   | { kind: 'rejected'; rejection: Rejection }
+  /** An OTAA Join-request accepted (server/src/join): the device's new session is stored. */
+  | { kind: 'joined'; deviceId: number }
 
 /** The LoRaWAN layer for raw frames (MIC, 32-bit counter, decryption, multi-gateway dedup). */
 export interface PhyProcessor {
@@ -35,6 +37,8 @@ export interface IngestCounts {
   observations: number
   rejected: Record<string, number>
   batches: number
+  /** OTAA joins accepted. */
+  joins: number
 }
 
 /** Timing of one committed batch, for metrics. */
@@ -52,6 +56,8 @@ export interface IngestServiceOptions {
   phy?: PhyProcessor
   onError?: (e: Error) => void
   onBatch?: (report: BatchReport) => void
+  /** After a batch committed: its accepted frames with their stored ids (the downlink scheduler). Must not throw. */
+  onAccepted?: (stored: { uplinkId: number; frame: AcceptedFrame }[]) => void
 }
 
 /** Longest a batch keeps gathering frames from further event-loop turns before it commits. */
@@ -64,7 +70,7 @@ interface Pending {
 }
 
 export class IngestService implements UplinkSink {
-  readonly counts: IngestCounts = { accepted: 0, duplicates: 0, observations: 0, rejected: {}, batches: 0 }
+  readonly counts: IngestCounts = { accepted: 0, duplicates: 0, observations: 0, rejected: {}, batches: 0, joins: 0 }
   private pending: Pending[] = []
   private pendingCount = 0
   private scheduled = false
@@ -75,6 +81,8 @@ export class IngestService implements UplinkSink {
   private readonly writer: BatchWriter
   readonly sessions: SessionTracker
   private readonly maxBatch: number
+  /** Accepted frames of the batch in flight, for onAccepted once it commits. */
+  private acceptedInBatch: { uplinkId: number; frame: AcceptedFrame }[] = []
 
   constructor(
     private readonly db: Db,
@@ -154,6 +162,7 @@ export class IngestService implements UplinkSink {
       this.sessions.reset()
       this.options.phy?.reset?.()
       this.writer.abort()
+      this.acceptedInBatch = []
       const err = e instanceof Error ? e : new Error(String(e))
       this.options.onError?.(err)
       for (const p of batch) p.reject(err)
@@ -164,6 +173,11 @@ export class IngestService implements UplinkSink {
     this.options.onBatch?.({ frames, lagMs: committed - oldest, durationMs: committed - started })
     for (const p of batch) p.resolve()
     this.options.events?.emit(this.writer.takeChanges())
+    if (this.acceptedInBatch.length) {
+      const accepted = this.acceptedInBatch
+      this.acceptedInBatch = []
+      this.options.onAccepted?.(accepted)
+    }
   }
 
   /** Finishes the batch in flight and refuses new work. */
@@ -179,6 +193,10 @@ export class IngestService implements UplinkSink {
     if (r.kind === 'rejected') return this.reject(r.rejection)
     if (r.kind === 'duplicate') {
       this.counts.duplicates++
+      return
+    }
+    if (r.kind === 'joined') {
+      this.counts.joins++
       return
     }
     this.store(r.frame)
@@ -220,6 +238,7 @@ export class IngestService implements UplinkSink {
     const outcome = processFrame(frame, this.registry, this.qc)
     const uplinkId = this.writer.write(frame, outcome)
     if (frame.dedupId) this.options.phy?.stored?.(frame.dedupId, uplinkId)
+    if (this.options.onAccepted) this.acceptedInBatch.push({ uplinkId, frame })
     this.sessions.accepted(frame.device.id, frame.session, frame.fCnt)
     this.counts.accepted++
     this.counts.observations += outcome.observations.length

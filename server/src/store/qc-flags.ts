@@ -21,6 +21,27 @@ export function packQcFlags(flags: QcFlags): number {
   return packed ^ ALL_PASS
 }
 
+function flagBits(f: number | undefined, i: number): number {
+  if (f === undefined) return 0
+  if (!(f >= 0 && f <= 15 && (f | 0) === f)) throw new RangeError(`QC flag ${QC_TESTS[i]} must be 0..15, got ${f}`)
+  return f << (4 * i)
+}
+
+/**
+ * packQcFlags of the flags given one by one (undefined: test not run): the ingest hot path, one
+ * call per observation, without an object per call.
+ */
+export function packQcFlagValues(
+  aggregate: number | undefined,
+  grossRange: number | undefined,
+  climatology: number | undefined,
+  spike: number | undefined,
+  rateOfChange: number | undefined,
+  flatLine: number | undefined,
+): number {
+  return (flagBits(aggregate, 0) | flagBits(grossRange, 1) | flagBits(climatology, 2) | flagBits(spike, 3) | flagBits(rateOfChange, 4) | flagBits(flatLine, 5)) ^ ALL_PASS
+}
+
 export function unpackQcFlags(stored: number): QcFlags {
   const packed = stored ^ ALL_PASS
   const out: QcFlags = {}

@@ -1,5 +1,6 @@
 // The pipeline after the LoRaWAN layer, through network-server (already decrypted) uplinks.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { decodeUplink } from '@reeflink/codecs'
 import { EntityEvents, type EntityChange } from '../../src/events.js'
 import type { AppUplink } from '../../src/ingest/types.js'
 import { IngestService } from '../../src/pipeline/ingest-service.js'
@@ -95,6 +96,17 @@ describe('ingest pipeline (network-server uplinks)', () => {
     expect(ingest.counts.duplicates).toBe(1)
     const row = store.db.prepare('SELECT receptions FROM uplinks').get() as any
     expect(JSON.parse(row.receptions).map((r: any) => r.gatewayId)).toEqual(['aa555a0000000001', 'aa555a0000000002'])
+  })
+
+  it('keeps every frame raw; a measurement message is not stored decoded again, others are', async () => {
+    const payload = measurementPayload(ctdRawSamples(store, physical, T))
+    await ingest.submit([appUplink(payload, 21), appUplink(statusPayload({ batteryMv: 3555 }), 22, 2)])
+    const rows = store.db.prepare('SELECT fcnt, f_port, payload, decoded FROM uplinks ORDER BY fcnt').all() as any[]
+    expect(rows[0].payload.equals(payload)).toBe(true)
+    expect(rows[0].decoded).toBeNull()
+    const again = decodeUplink(rows[0].payload, rows[0].f_port)
+    expect(again.ok && again.value.type === 'measurements' && again.value.samples.map((s) => s.temperatureRaw)).toEqual(obs('TEMP').map((o) => o.raw))
+    expect(JSON.parse(rows[1].decoded)).toMatchObject({ type: 'status', batteryMv: 3555 })
   })
 
   it('records what it drops, with the reason, and goes on', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { aggregateOf, packQcFlags, QC_TESTS, unpackQcFlags } from '../../src/store/qc-flags.js'
+import { aggregateOf, packQcFlags, packQcFlagValues, QC_TESTS, unpackQcFlags } from '../../src/store/qc-flags.js'
 
 describe('packed QC flags', () => {
   it('all tests passing is stored as 0', () => {
@@ -23,5 +23,16 @@ describe('packed QC flags', () => {
 
   it('rejects impossible flags', () => {
     expect(() => packQcFlags({ spike: 16 })).toThrow(/spike/)
+    expect(() => packQcFlagValues(1, 1, undefined, 1.5, 1, 1)).toThrow(/spike/)
+  })
+
+  it('packs flags given one by one as packQcFlags packs them as an object', () => {
+    const flag = fc.option(fc.constantFrom(0, 1, 2, 3, 4, 9), { nil: undefined })
+    fc.assert(
+      fc.property(fc.tuple(flag, flag, flag, flag, flag, flag), (f) => {
+        const flags = Object.fromEntries(QC_TESTS.map((name, i) => [name, f[i]]))
+        expect(packQcFlagValues(...f)).toBe(packQcFlags(flags))
+      }),
+    )
   })
 })
