@@ -18,6 +18,10 @@ export const STA_ERRORS = {
   STA_BAD_RESULT_FORMAT: 400,
   STA_NOT_IMPLEMENTED: 501,
   STA_QUERY_FAILED: 400,
+  // Resource limits (docs/security.md): a read over http.queryTimeoutMs; a response over
+  // http.maxResponseBytes that cannot end early with a nextLink.
+  STA_QUERY_TIMEOUT: 503,
+  STA_RESPONSE_TOO_LARGE: 400,
   // Writes.
   STA_BAD_ENTITY: 400,
   STA_MISSING_PROPERTY: 400,
@@ -47,7 +51,7 @@ export class StaError extends Error {
 
 export const isStaError = (e: unknown): e is StaError => e instanceof StaError
 
-const REASON: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 415: 'Unsupported Media Type', 501: 'Not Implemented' }
+const REASON: Record<number, string> = { 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 415: 'Unsupported Media Type', 501: 'Not Implemented', 503: 'Service Unavailable' }
 
 /** JSON body of an error response, fastify-style. */
 export function errorBody(e: StaError): { statusCode: number; code: StaErrorCode; error: string; message: string } {

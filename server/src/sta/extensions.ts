@@ -8,6 +8,8 @@ import type { EntityName } from './model.js'
 export interface Annotations {
   /** SQL read for the annotations (over the alias placeholder `{a}`). */
   read: string[]
+  /** The annotation names `links` may give. */
+  keys: string[]
   /** Annotation name → absolute URL, from the server root, the entity id and the read values. */
   links: (root: string, id: unknown, values: unknown[]) => [string, string][]
 }
@@ -15,6 +17,7 @@ export interface Annotations {
 export const ANNOTATIONS: Partial<Record<EntityName, Annotations>> = {
   Datastream: {
     read: ['{a}.quantity'],
+    keys: ['reeflink:csv', 'reeflink:nc', 'reeflink:chart'],
     links: (root, id, [quantity]) => [
       ['reeflink:csv', `${root}/api/download/datastreams/${id}.csv`],
       ...(isOceanSitesParameter(typeof quantity === 'string' ? quantity : null) ? ([['reeflink:nc', `${root}/api/download/datastreams/${id}.nc`]] as [string, string][]) : []),

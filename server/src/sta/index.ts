@@ -20,6 +20,7 @@ import { checkRole, roleForMethod } from '../auth/http.js'
 import { findProperty, type EntityDef } from './model.js'
 import { rawStatement, statement } from './statements.js'
 import { baseUrl } from './url.js'
+import { isQueryTimeout, QueryBudget, registerDeadline } from './deadline.js'
 
 export { StaError, STA_ERRORS, type StaErrorCode } from './errors.js'
 export { ENTITIES, type EntityDef } from './model.js'
@@ -44,6 +45,11 @@ export interface StaPluginOptions {
   maxTop?: number
   /** Page size when $top is absent (default 100). */
   defaultTop?: number
+  /** Time a read may spend in SQLite and serialising, in ms (default 10 000; 0: no limit).
+   * Past it: 503 STA_QUERY_TIMEOUT, or a page ending early with a nextLink (sta/deadline.ts). */
+  queryTimeoutMs?: number
+  /** Largest collection response in bytes (default: none); pages end early with a nextLink. */
+  maxResponseBytes?: number
 }
 
 /** Pages above this many rows are streamed from a private connection. */
@@ -63,6 +69,9 @@ function dataArrayOptions(e: EntityDef, o: QueryOptions, query: Record<string, u
 export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): Promise<void> {
   const { db } = opts
   registerStaFunctions(db)
+  registerDeadline(db)
+  const queryTimeoutMs = opts.queryTimeoutMs ?? 10_000
+  const maxResponseBytes = opts.maxResponseBytes ?? 0
   const pool = new ReadPool(db)
   app.addHook('onClose', async () => pool.close())
   const prefix = app.prefix
@@ -83,6 +92,10 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
 
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     if (isStaError(err)) return reply.code(err.statusCode).send(errorBody(err))
+    if (isQueryTimeout(err)) {
+      req.log.warn({ url: req.url, limitMs: err.limitMs }, 'SensorThings read stopped at the query time limit')
+      return reply.code(503).send(errorBody(new StaError('STA_QUERY_TIMEOUT', `${err.message}: narrow the request ($filter on phenomenonTime or a Datastream, a smaller $top, no $orderby on computed values) and retry`)))
+    }
     const e = err as { validation?: unknown; code?: string; message?: string; statusCode?: number; name?: string }
     if (e.validation) return reply.code(400).send(errorBody(new StaError('STA_BAD_QUERY_OPTION', e.message ?? 'bad query string')))
     if (e.name === 'SqliteError') {
@@ -99,7 +112,14 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
 
   const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery> }>()
 
-  const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+  // Every read runs inside the request's time budget (sta/deadline.ts): the synchronous part on
+  // the main connection here, each step of a stream on its own connection below.
+  const handle = (req: FastifyRequest, reply: FastifyReply) => {
+    const budget = new QueryBudget(queryTimeoutMs)
+    return budget.run(db, () => read(req, reply, budget))
+  }
+
+  const read = async (req: FastifyRequest, reply: FastifyReply, budget: QueryBudget) => {
     const url = req.raw.url ?? '/'
     const q = url.indexOf('?')
     let path = q < 0 ? url : url.slice(0, q)
@@ -107,7 +127,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     const base = baseUrl(req, basePath)
     const query = (req.query ?? {}) as Record<string, unknown>
     const target = resolvePath(db, path)
-    const ctx: ReadContext = { conn: db, base, root: baseUrl(req, ''), defaultTop, maxTop }
+    const ctx: ReadContext = { conn: db, base, root: baseUrl(req, ''), defaultTop, maxTop, timed: queryTimeoutMs > 0 }
 
     if (target.kind === 'root') return reply.type(CONTENT_TYPE.default).send(serviceRoot(base, mqttEndpoints))
 
@@ -155,9 +175,13 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     try {
       const scopeParams = target.scope?.params ?? {}
       const plan = { ...cached.plan, params: { ...cached.plan.params, ...scopeParams }, countParams: { ...cached.plan.countParams, ...scopeParams } }
-      const chunks = collectionChunks({ ctx: sctx, plan, options: o, path, ref: target.ref })
+      const produce = collectionChunks({ ctx: sctx, plan, options: o, path, ref: target.ref, maxBytes: maxResponseBytes })
       reply.type(CONTENT_TYPE[o.resultFormat])
-      if (!stream) return reply.send([...chunks].join(''))
+      if (!stream) {
+        const parts = [...produce]
+        return reply.send(parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
+      }
+      const chunks = budget.steps(stream, produce)
       // Run the first step now, so a failing query still gets its error status.
       const first = chunks.next()
       const release = () => pool.release(stream)

@@ -124,10 +124,15 @@ const OBS_FEATURE = 'COALESCE({a}d.feature_id, (SELECT ds.feature_id FROM datast
 // (read only when datastreams_with_details lists it, details first: CROSS JOIN fixes the loop
 // order) — or, with none, of its Thing's Locations. A Point for a fixed station.
 const AREA_OF_LOCATIONS = '(SELECT json_group_array(oal.location) FROM thing_locations oatl JOIN locations oal ON oal.id = oatl.location_id WHERE oatl.thing_id = {a}.thing_id HAVING count(*) > 0)'
+// Without details rows (the common case) it is one primary-key probe for the default feature;
+// with them, probes by id too (an OR of both cases in one WHERE made SQLite scan
+// features_of_interest for every Datastream).
 const DATASTREAM_AREA =
-  'sta_envelope(COALESCE((SELECT json_group_array(oaf.feature) FROM features_of_interest oaf WHERE oaf.id = {a}.feature_id' +
-  ' OR (EXISTS (SELECT 1 FROM datastreams_with_details oaw WHERE oaw.datastream_id = {a}.id) AND oaf.id IN (SELECT oad.feature_id FROM observation_details oad CROSS JOIN observations oao' +
-  ' WHERE oao.id = oad.observation_id AND oao.datastream_id = {a}.id AND oad.feature_id IS NOT NULL)) HAVING count(*) > 0), ' +
+  'sta_envelope(COALESCE(CASE WHEN EXISTS (SELECT 1 FROM datastreams_with_details oaw WHERE oaw.datastream_id = {a}.id)' +
+  ' THEN (SELECT json_group_array(oaf.feature) FROM features_of_interest oaf WHERE oaf.id IN (SELECT {a}.feature_id' +
+  ' UNION ALL SELECT oad.feature_id FROM observation_details oad CROSS JOIN observations oao' +
+  ' WHERE oao.id = oad.observation_id AND oao.datastream_id = {a}.id AND oad.feature_id IS NOT NULL) HAVING count(*) > 0)' +
+  ' ELSE (SELECT json_array(oaf.feature) FROM features_of_interest oaf WHERE oaf.id = {a}.feature_id) END, ' +
   AREA_OF_LOCATIONS +
   '))'
 const MULTI_DATASTREAM_AREA =

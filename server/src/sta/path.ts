@@ -17,9 +17,13 @@ export type Resolved =
 
 const SEGMENT = /^([A-Za-z]+)(?:\((.*)\))?$/
 
+/** No entity has it (ids are assigned from 1): the id of an integer too large to be one. */
+const NO_ENTITY = -1
+
 function parseId(text: string, segment: string): number {
-  if (!/^\d{1,15}$/.test(text)) throw new StaError('STA_BAD_ID', `'${text}' in '${segment}' is not an entity id (ids are integers)`)
-  return Number(text)
+  if (!/^\d+$/.test(text)) throw new StaError('STA_BAD_ID', `'${text}' in '${segment}' is not an entity id (ids are integers)`)
+  // A well-formed id beyond any we assign (ets-sta10 asks for Long.MAX_VALUE) is a missing entity: 404.
+  return text.length > 15 ? NO_ENTITY : Number(text)
 }
 
 function exists(db: Db, e: EntityDef, id: number, scope: Scope | null): boolean {

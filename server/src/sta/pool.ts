@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import type { Db } from '../store/database.js'
 import { registerStaFunctions } from './geo-sql.js'
+import { registerDeadline } from './deadline.js'
 
 export class ReadPool {
   private idle: Db[] = []
@@ -20,6 +21,7 @@ export class ReadPool {
     db.pragma('busy_timeout = 5000')
     db.pragma('cache_size = -65536')
     registerStaFunctions(db)
+    registerDeadline(db)
     return db
   }
 

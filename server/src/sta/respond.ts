@@ -3,10 +3,9 @@
 import { StaError } from './errors.js'
 import type { EntityDef } from './model.js'
 import { encodeSkiptoken, type QueryOptions } from './query-options.js'
-import { count, nextQuery, rootOfCtx, selfLink, skiptokenOf, toEntities, toEntity, toTexts, type Plan, type ReadContext, type Row } from './read.js'
-import { sqlOf } from './lean.js'
-import { valueWriter } from './serialise.js'
-import { rawStatement } from './statements.js'
+import { count, nextQuery, planRows, rootOfCtx, selfLink, skiptokenOf, toEntities, toEntity, toTexts, type Plan, type ReadContext, type Row } from './read.js'
+import { byteRowWriter, ByteSink, valueWriter } from './serialise.js'
+import { isQueryTimeout, pastDeadline } from './deadline.js'
 
 const CHUNK = 64 * 1024
 
@@ -17,12 +16,66 @@ export interface CollectionRequest {
   /** Path of the collection under the service root ("/Datastreams(1)/Observations"). */
   path: string
   ref: boolean
+  /** Largest response in bytes (http.maxResponseBytes); default: no limit. */
+  maxBytes?: number
 }
 
-/** Text chunks batched to ~64 KiB. */
-function* batched(parts: Iterable<string>): Generator<string> {
+/**
+ * Where a page may end early, at a row boundary, with an @iot.nextLink to the rest (OData
+ * server-driven paging): past the byte limit, or past the query time limit (sta/deadline.ts)
+ * once at least one row is written. CSV has no place for a nextLink: there the byte limit is an
+ * error (400 before the response starts; a stream is aborted, never silently cut) and so is time.
+ */
+class PageCut {
+  /** Bytes of the parts yielded so far (counted by batched()). */
+  bytes = 0
+  /** Set by a writer when the last row it was given did not fit. */
+  rejected = false
+  readonly maxBytes: number
+  /** Room kept for the end of the page (closing brackets and the nextLink). */
+  readonly reserve: number
+  constructor(r: CollectionRequest) {
+    this.maxBytes = r.maxBytes && r.maxBytes > 0 ? r.maxBytes : Infinity
+    this.reserve = 1024 + 3 * Buffer.byteLength(`${r.ctx.base}${r.path}${JSON.stringify(r.options.raw)}`)
+  }
+
+  fits(text: string): boolean {
+    return this.maxBytes === Infinity || this.bytes + Buffer.byteLength(text) + this.reserve <= this.maxBytes
+  }
+
+  tooLarge(): StaError {
+    return new StaError('STA_RESPONSE_TOO_LARGE', `the response would exceed ${this.maxBytes} bytes (http.maxResponseBytes); ask for smaller pages with $top (and $skip, or follow @iot.nextLink), or $select fewer properties`)
+  }
+}
+
+const cuts = new WeakMap<CollectionRequest, PageCut>()
+const cutOf = (r: CollectionRequest): PageCut => {
+  let c = cuts.get(r)
+  if (!c) cuts.set(r, (c = new PageCut(r)))
+  return c
+}
+
+/** The query of the page after `last`, the emitted-th row of this one. */
+function continuation(r: CollectionRequest, last: Row, emitted: number): string {
+  const { plan } = r
+  const token = skiptokenOf(plan, last)
+  return token ? nextQuery(r.options.raw, { $top: String(plan.top), $skiptoken: token }) : nextQuery(r.options.raw, { $top: String(plan.top), $skip: String(plan.skip + emitted) })
+}
+
+/** Text chunks batched to ~64 KiB; counts the bytes for the response size limit. A Buffer part
+ * (dataArray writes its rows into Buffers, already counted) flushes the text before it and
+ * passes as it is. */
+function* batched(parts: Iterable<string | Buffer>, cut: PageCut): Generator<string | Buffer> {
   let buf = ''
+  const counting = cut.maxBytes !== Infinity
   for (const p of parts) {
+    if (typeof p !== 'string') {
+      if (buf) yield buf
+      buf = ''
+      yield p
+      continue
+    }
+    if (counting) cut.bytes += Buffer.byteLength(p)
     buf += p
     if (buf.length >= CHUNK) {
       yield buf
@@ -32,30 +85,42 @@ function* batched(parts: Iterable<string>): Generator<string> {
   if (buf) yield buf
 }
 
-/** Rows of the page (raw arrays); sets `end.next` to the nextLink query when more rows exist. */
-function* pageRows(r: CollectionRequest, end: { next: string | null }): Generator<Row> {
+/** Rows of the page (raw arrays); sets `end.next` to the nextLink query when more rows exist.
+ * With `clean`, a page that runs out of time after its first row ends there (nextLink to the
+ * rest), and one whose writer rejected a row (PageCut.rejected: over the byte limit) ends before
+ * that row. */
+function* pageRows(r: CollectionRequest, end: { next: string | null }, clean = false): Generator<Row> {
   const { ctx, plan } = r
+  const cut = cutOf(r)
   const params = { ...plan.params, limit: plan.top + 1, offset: plan.skip }
-  const stmt = rawStatement(ctx.conn, sqlOf(ctx.conn, plan, params))
-  // Small pages at once (cheaper than stepping an iterator); large ones streamed.
-  const it = (plan.top <= SMALL_PAGE ? stmt.all(params) : stmt.iterate(params)) as Iterable<Row>
   let emitted = 0
   let last: Row | null = null
-  for (const row of it) {
-    if (emitted === plan.top) {
-      if (plan.top > 0 && last) {
-        const token = skiptokenOf(plan, last)
-        end.next = token ? nextQuery(r.options.raw, { $top: String(plan.top), $skiptoken: token }) : nextQuery(r.options.raw, { $top: String(plan.top), $skip: String(plan.skip + plan.top) })
+  let prev: Row | null = null
+  try {
+    // Small pages at once; large ones streamed in keyset chunks (read/fetch.ts).
+    for (const row of planRows(ctx, plan, params)) {
+      if (emitted === plan.top) {
+        if (plan.top > 0 && last) end.next = continuation(r, last, emitted)
+        break
       }
-      break
+      // Out of time between rows (a stream of cheap rows): end the page here.
+      if (clean && last && (emitted & 63) === 0 && pastDeadline(ctx.conn)) {
+        end.next = continuation(r, last, emitted)
+        break
+      }
+      prev = last
+      last = row
+      emitted++
+      yield row
     }
-    last = row
-    emitted++
-    yield row
+  } catch (e) {
+    // Out of time inside SQLite (deadline.ts) after rows were written: end the page there.
+    if (!(clean && last && isQueryTimeout(e))) throw e
+    end.next = continuation(r, last, emitted)
+  } finally {
+    if (cut.rejected) end.next = prev ? continuation(r, prev, emitted - 1) : null
   }
 }
-
-const SMALL_PAGE = 1000
 
 function* jsonCollection(r: CollectionRequest): Generator<string> {
   const { ctx, plan } = r
@@ -64,22 +129,32 @@ function* jsonCollection(r: CollectionRequest): Generator<string> {
   if (r.options.count) yield `"@iot.count":${count(ctx, plan)},`
   yield '"value":['
   let first = true
-  if (r.ref) {
-    for (const row of pageRows(r, end)) {
-      yield (first ? '' : ',') + JSON.stringify({ '@iot.selfLink': selfLink(ctx, plan.entity, row[0]) })
-      first = false
-    }
-  } else if (plan.writer && !plan.expands.length) {
+  const cut = cutOf(r)
+  if (r.ref || (plan.writer && !plan.expands.length)) {
     const write = plan.writer
     const root = rootOfCtx(ctx)
-    for (const row of pageRows(r, end)) {
-      yield (first ? '' : ',') + write(ctx.base, root, row)
+    for (const row of pageRows(r, end, true)) {
+      const text = (first ? '' : ',') + (r.ref ? JSON.stringify({ '@iot.selfLink': selfLink(ctx, plan.entity, row[0]) }) : write!(ctx.base, root, row))
+      if (!cut.fits(text)) {
+        cut.rejected = true
+        break
+      }
+      yield text
       first = false
     }
+    if (cut.rejected && first) throw cut.tooLarge()
   } else {
     // Expansions are fetched for the whole page at once (pages with $expand are not streamed).
-    for (const text of toTexts(ctx, plan, [...pageRows(r, end)])) {
-      yield (first ? '' : ',') + text
+    const rows = [...pageRows(r, end, true)]
+    const texts = toTexts(ctx, plan, rows)
+    for (let i = 0; i < texts.length; i++) {
+      const text = (first ? '' : ',') + texts[i]
+      if (!cut.fits(text)) {
+        if (i === 0) throw cut.tooLarge()
+        end.next = continuation(r, rows[i - 1], i)
+        break
+      }
+      yield text
       first = false
     }
   }
@@ -89,12 +164,16 @@ function* jsonCollection(r: CollectionRequest): Generator<string> {
 }
 
 /** OGC 18-088 §14.3 dataArray: rows as arrays of the selected components, grouped by (Multi)Datastream.
- * Reads raw rows (arrays) and writes each row's JSON text directly. */
-function* dataArray(r: CollectionRequest): Generator<string> {
+ * Reads raw rows (arrays) and writes each row's JSON into Buffers of ~64 KiB (ByteSink): rows of
+ * numbers and times byte by byte (byteRowWriter), others as the valueWriters' text. */
+function* dataArray(r: CollectionRequest): Generator<string | Buffer> {
   const { plan, ctx } = r
   const components = [...(plan.selectId ? ['id'] : []), ...plan.outputs.map((o) => o.name)]
   const [dsCol, mdCol] = plan.extraCols
-  const writers = [...(plan.selectId ? [valueWriter('id', [0])] : []), ...plan.outputs.map((o) => valueWriter(o.prop.kind, o.cols))]
+  const kinds = [...(plan.selectId ? [{ kind: 'id' as const, cols: [0] }] : []), ...plan.outputs.map((o) => ({ kind: o.prop.kind, cols: o.cols }))]
+  const writers = kinds.map((k) => valueWriter(k.kind, k.cols))
+  // Rows of numbers and times straight into the Buffer (or null: the writers' text).
+  const fast = byteRowWriter(kinds)
   const keyCols = plan.keyCols
   const head = `,"components":${JSON.stringify(components)},"dataArray":[`
   yield '{'
@@ -106,42 +185,70 @@ function* dataArray(r: CollectionRequest): Generator<string> {
   let last: Row | null = null
   let next: string | null = null
   const params = { ...plan.params, limit: plan.top + 1, offset: plan.skip }
-  const it = rawStatement(ctx.conn, sqlOf(ctx.conn, plan, params)).iterate(params) as IterableIterator<Row>
-  let buf = ''
+  const it = planRows(ctx, plan, params)
+  const out = new ByteSink(CHUNK + 4096)
   let open = false
   // dataArray@iot.count (OGC 18-088 §14.3): the rows of the group, written after its array
   // (the group is streamed, so its size is known only at its end; key order is free in JSON).
   let inGroup = 0
-  for (const row of it) {
-    if (emitted === plan.top) {
-      if (plan.top > 0 && last) {
-        const token = keyCols ? encodeSkiptoken(keyCols.map((i) => last![i])) : null
-        next = token ? nextQuery(r.options.raw, { $top: String(plan.top), $skiptoken: token }) : nextQuery(r.options.raw, { $top: String(plan.top), $skip: String(plan.skip + plan.top) })
+  // Limits (PageCut): bytes written to `out` are counted here; time between and inside rows.
+  const cut = cutOf(r)
+  const counting = cut.maxBytes !== Infinity
+  try {
+    for (const row of it) {
+      if (emitted === plan.top) {
+        if (plan.top > 0 && last) {
+          const token = keyCols ? encodeSkiptoken(keyCols.map((i) => last![i])) : null
+          next = token ? nextQuery(r.options.raw, { $top: String(plan.top), $skiptoken: token }) : nextQuery(r.options.raw, { $top: String(plan.top), $skip: String(plan.skip + plan.top) })
+        }
+        break
       }
-      break
+      if (last && (emitted & 63) === 0 && pastDeadline(ctx.conn)) {
+        next = continuation(r, last, emitted)
+        break
+      }
+      const md = row[mdCol] != null
+      const key = md ? row[mdCol] : row[dsCol]
+      const newGroup = !open || key !== group || md !== groupMd
+      const start = out.at
+      if (newGroup) {
+        const nav = md ? 'MultiDatastream' : 'Datastream'
+        out.text(`${open ? `],"dataArray@iot.count":${inGroup}},` : ''}{"${nav}@iot.navigationLink":${JSON.stringify(`${ctx.base}/${nav}s(${key})`)}${head}`)
+      } else {
+        out.room(1)
+        out.byte(44) // ,
+      }
+      if (fast === null || !fast(row, out)) {
+        let line = '['
+        for (let k = 0; k < writers.length; k++) line += (k === 0 ? '' : ',') + writers[k](row)
+        out.text(line + ']')
+      }
+      if (counting) {
+        const n = out.at - start
+        if (cut.bytes + n + cut.reserve > cut.maxBytes) {
+          out.at = start
+          if (!last) throw cut.tooLarge()
+          next = continuation(r, last, emitted)
+          break
+        }
+        cut.bytes += n
+      }
+      if (newGroup) {
+        group = key
+        groupMd = md
+        open = true
+        inGroup = 0
+      }
+      last = row
+      emitted++
+      inGroup++
+      if (out.at >= CHUNK) yield out.take()
     }
-    last = row
-    emitted++
-    const md = row[mdCol] !== null
-    const key = md ? row[mdCol] : row[dsCol]
-    if (!open || key !== group || md !== groupMd) {
-      const nav = md ? 'MultiDatastream' : 'Datastream'
-      buf += `${open ? `],"dataArray@iot.count":${inGroup}},` : ''}{"${nav}@iot.navigationLink":${JSON.stringify(`${ctx.base}/${nav}s(${key})`)}${head}`
-      group = key
-      groupMd = md
-      open = true
-      inGroup = 0
-    } else buf += ','
-    inGroup++
-    let line = '['
-    for (let k = 0; k < writers.length; k++) line += (k === 0 ? '' : ',') + writers[k](row)
-    buf += line + ']'
-    if (buf.length >= CHUNK) {
-      yield buf
-      buf = ''
-    }
+  } catch (e) {
+    if (!(last && isQueryTimeout(e))) throw e
+    next = continuation(r, last, emitted)
   }
-  if (buf) yield buf
+  if (out.at) yield out.take()
   if (open) yield `],"dataArray@iot.count":${inGroup}}`
   yield ']'
   if (next) yield `,"@iot.nextLink":${JSON.stringify(`${ctx.base}${r.path}?${next}`)}`
@@ -163,8 +270,12 @@ function* csv(r: CollectionRequest): Generator<string> {
   const entities = plan.expands.length ? toEntities(ctx, plan, [...pageRows(r, { next: null })]) : (function* () {
     for (const row of pageRows(r, { next: null })) yield toEntity(ctx, plan, row)
   })()
+  const cut = cutOf(r)
   for (const e of entities) {
-    yield header.map((h) => csvCell(h.includes('/') ? pickPath(e, h) : e[h])).join(',') + '\r\n'
+    const line = header.map((h) => csvCell(h.includes('/') ? pickPath(e, h) : e[h])).join(',') + '\r\n'
+    // No nextLink in CSV: over the limit is an error, never a silently shorter file.
+    if (!cut.fits(line)) throw cut.tooLarge()
+    yield line
   }
 }
 
@@ -177,16 +288,27 @@ function* geojson(r: CollectionRequest): Generator<string> {
   const g = geometryProperty(plan.entity)
   yield '{"type":"FeatureCollection","features":['
   let first = true
-  for (const row of pageRows(r, { next: null })) {
+  const cut = cutOf(r)
+  const end = { next: null as string | null }
+  for (const row of pageRows(r, end, true)) {
     const e = toEntity(ctx, plan, row)
     const raw = e[g] as Record<string, unknown> | undefined
     const geometry = raw && raw.type === 'Feature' ? raw.geometry : (raw ?? null)
     const properties = { ...e }
     delete properties[g]
-    yield (first ? '' : ',') + JSON.stringify({ type: 'Feature', id: row[0], geometry, properties })
+    const text = (first ? '' : ',') + JSON.stringify({ type: 'Feature', id: row[0], geometry, properties })
+    if (!cut.fits(text)) {
+      cut.rejected = true
+      break
+    }
+    yield text
     first = false
   }
-  yield ']}'
+  if (cut.rejected && first) throw cut.tooLarge()
+  yield ']'
+  // The next page as OGC API - Features links it (a foreign member GeoJSON allows).
+  if (end.next) yield `,"links":[{"rel":"next","type":"application/geo+json","href":${JSON.stringify(`${ctx.base}${r.path}?${end.next}`)}}]`
+  yield '}'
 }
 
 export function geometryProperty(e: EntityDef): string {
@@ -202,8 +324,9 @@ export const CONTENT_TYPE = {
   geojson: 'application/geo+json; charset=utf-8',
 } as const
 
-export function collectionChunks(r: CollectionRequest): Generator<string> {
+/** The response body in chunks: text, or Buffers (dataArray rows). */
+export function collectionChunks(r: CollectionRequest): Generator<string | Buffer> {
   const f = r.options.resultFormat
   const parts = f === 'dataArray' ? dataArray(r) : f === 'csv' ? csv(r) : f === 'geojson' ? geojson(r) : jsonCollection(r)
-  return batched(parts)
+  return batched(parts, cutOf(r))
 }

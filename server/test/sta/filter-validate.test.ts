@@ -44,7 +44,12 @@ describe('$filter validation against the model — req/request-data/filter', () 
 
   it('types arithmetic on times', () => {
     const e = ENTITY_BY_PLURAL.get('Observations')!
-    expect(validate(e, parseFilter("phenomenonTime add duration'PT1H'")).type).toBe('datetime')
+    // An interval moved by a duration stays an interval (both ends move, as FROST); an instant stays one.
+    expect(validate(e, parseFilter("phenomenonTime add duration'PT1H'")).type).toBe('interval')
+    expect(validate(e, parseFilter("resultTime add duration'PT1H'")).type).toBe('datetime')
+    expect(validate(e, parseFilter("duration'PT1H' add validTime")).type).toBe('interval')
+    expect(validate(e, parseFilter('during(resultTime, 2024-01-01T00:00:00Z/2024-02-01T00:00:00Z)')).type).toBe('boolean')
+    expect(() => validate(e, parseFilter('during(2024-01-01T00:00:00Z, resultTime)'))).toThrow(/argument 2 of 'during' must be a time interval/)
     expect(validate(e, parseFilter('resultTime sub phenomenonTime')).type).toBe('duration')
   })
 })

@@ -9,6 +9,8 @@ export type Literal =
   | { k: 'lit'; type: 'null'; value: null }
   /** Epoch milliseconds (dates are midnight UTC). */
   | { k: 'lit'; type: 'datetime'; value: number }
+  /** [start, end] epoch milliseconds: `2020-01-01T00:00:00Z/2020-02-01T00:00:00Z` (FROST). */
+  | { k: 'lit'; type: 'interval'; value: [number, number] }
   /** Milliseconds (duration'P1D', and times of day like 12:00:00). */
   | { k: 'lit'; type: 'duration'; value: number }
   /** A GeoJSON geometry parsed from WKT. */
@@ -39,6 +41,7 @@ export function show(e: Expr): string {
     case 'lit':
       if (e.type === 'string') return `'${e.value.replaceAll("'", "''")}'`
       if (e.type === 'datetime') return new Date(e.value).toISOString()
+      if (e.type === 'interval') return `${new Date(e.value[0]).toISOString()}/${new Date(e.value[1]).toISOString()}`
       if (e.type === 'duration') return `duration(${e.value}ms)`
       if (e.type === 'geometry') return `geometry(${JSON.stringify(e.value)})`
       return String(e.value)

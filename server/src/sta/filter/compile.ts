@@ -83,6 +83,7 @@ function valueSql(t: Typed, s: Scope): [string, string] {
   switch (t.k) {
     case 'lit': {
       if (t.type === 'null') return ['NULL', 'NULL']
+      if (t.type === 'interval') return [s.sql.bind(t.value[0]), s.sql.bind(t.value[1])]
       const v = t.type === 'boolean' ? (t.value ? 1 : 0) : t.type === 'geometry' ? JSON.stringify(t.value) : t.value
       const p = s.sql.bind(v)
       return [p, p]
@@ -91,9 +92,8 @@ function valueSql(t: Typed, s: Scope): [string, string] {
       return propSql(t, s)
     case 'call': {
       const args = t.args.map((a) => valueSql(a, s))
-      // mindatetime/maxdatetime see both ends of an interval; other functions its start.
-      const flat = t.fn.name === 'mindatetime' || t.fn.name === 'maxdatetime' ? args[0] : args.map((a) => a[0])
-      const x = t.fn.sql(flat)
+      // Functions over spans see both ends of each argument; the others its start.
+      const x = t.fn.sql(t.fn.spans ? args.flat() : args.map((a) => a[0]))
       return [x, x]
     }
     case 'binary': {
@@ -101,10 +101,13 @@ function valueSql(t: Typed, s: Scope): [string, string] {
         const c = condition(t, s)
         return [c, c]
       }
-      const [l] = valueSql(t.left, s)
-      const [r] = valueSql(t.right, s)
-      const x =
-        t.op === 'add' ? `(${l} + ${r})` : t.op === 'sub' ? `(${l} - ${r})` : t.op === 'mul' ? `(${l} * ${r})` : t.op === 'div' ? `(CAST(${l} AS REAL) / ${r})` : `(${l} % ${r})`
+      const [l, le] = valueSql(t.left, s)
+      const [r, re] = valueSql(t.right, s)
+      const op = (a: string, b: string) =>
+        t.op === 'add' ? `(${a} + ${b})` : t.op === 'sub' ? `(${a} - ${b})` : t.op === 'mul' ? `(${a} * ${b})` : t.op === 'div' ? `(CAST(${a} AS REAL) / ${b})` : `(${a} % ${b})`
+      // An interval moved by a duration: both ends move.
+      if (t.type === 'interval') return t.left.type === 'interval' ? [op(l, r), op(le, r)] : [op(l, r), op(l, re)]
+      const x = op(l, r)
       return [x, x]
     }
     case 'neg': {
@@ -159,17 +162,19 @@ function comparison(op: string, l: [string, string], r: [string, string], t: Ext
     const sqlOp = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' }[op]
     return `(${ls} ${sqlOp} ${rs})`
   }
-  // Interval semantics (as FROST): before/after means entirely before/after; the extra
-  // condition on a bare start lets SQLite use the time index.
+  // Interval semantics (as FROST, intervals half open): lt is before (ends at or before the
+  // other's start; an instant strictly before), gt is after, le / ge compare both ends, eq is the
+  // same start and end. Each keeps a bare comparison on the start so SQLite can use the time index.
   switch (op) {
     case 'gt':
-      return re === rs ? `(${ls} > ${re})` : `(${ls} > ${re} AND ${ls} > ${rs})`
-    case 'ge':
-      return re === rs ? `(${ls} >= ${re})` : `(${ls} >= ${re} AND ${ls} >= ${rs})`
+      return re === rs ? `(${ls} > ${rs})` : `(${ls} > ${rs} AND ${ls} >= ${re})`
     case 'lt':
-      return le === ls ? `(${le} < ${rs})` : `(${ls} < ${rs} AND ${le} < ${rs})`
+      return le === ls ? `(${ls} < ${rs})` : `(${ls} < ${rs} AND ${le} <= ${rs})`
+    case 'ge':
+      // start >= start and end >= end; against an instant the start alone decides.
+      return rs === re ? `(${ls} >= ${rs})` : ls === le ? `(${ls} >= ${re})` : `(${ls} >= ${rs} AND ${le} >= ${re})`
     case 'le':
-      return le === ls ? `(${le} <= ${rs})` : `(${ls} <= ${rs} AND ${le} <= ${rs})`
+      return ls === le ? `(${ls} <= ${rs})` : `(${ls} <= ${rs} AND ${le} <= ${re})`
     case 'eq':
       return `(${ls} = ${rs} AND ${le} = ${re})`
     default:

@@ -1,4 +1,5 @@
-// The $filter functions of SensorThings (OGC 18-088 §9.3.3.5.2, table 25): name, argument
+// The $filter functions of SensorThings (OGC 18-088 §9.3.3.5.2, table 25), plus FROST's temporal
+// relations (before, after, meets, during, overlaps, starts, finishes): name, argument
 // types, result type and how each compiles to SQLite. Times are epoch ms; geometry arguments
 // are GeoJSON text, handled by the functions geo-sql.ts registers on the connection.
 import type { ValueType } from '../model.js'
@@ -8,12 +9,20 @@ export interface FunctionDef {
   args: ValueType[]
   /** Optional trailing arguments. */
   optional?: number
+  /** `sql` receives [start, end] of every argument (intervals; end = start for instants). */
+  spans?: boolean
+  /** Arguments that must be intervals (a date-time is refused, as FROST does for `during`). */
+  intervalOnly?: number[]
   returns: ValueType
   sql: (a: string[]) => string
 }
 
 const part = (fmt: string) => (a: string[]) => `CAST(strftime('${fmt}', ${a[0]} / 1000, 'unixepoch') AS INTEGER)`
 const geo = (name: string) => (a: string[]) => `sta_${name}(${a.join(', ')})`
+
+function temporal(name: string, sql: (as: string, ae: string, bs: string, be: string) => string, intervalOnly?: number[]): FunctionDef[] {
+  return [{ name, args: ['interval', 'interval'], spans: true, intervalOnly, returns: 'boolean', sql: (a) => sql(a[0], a[1], a[2], a[3]) }]
+}
 
 const DEFS: FunctionDef[] = [
   // Strings. instr/substr are case-sensitive, like OData.
@@ -46,9 +55,19 @@ const DEFS: FunctionDef[] = [
   { name: 'time', args: ['datetime'], returns: 'duration', sql: (a) => `((${a[0]}) % 86400000)` },
   { name: 'totaloffsetminutes', args: ['datetime'], returns: 'number', sql: (a) => `(CASE WHEN ${a[0]} IS NULL THEN NULL ELSE 0 END)` },
   { name: 'now', args: [], returns: 'datetime', sql: () => `CAST(unixepoch('subsec') * 1000 AS INTEGER)` },
-  // For an interval these receive [start, end] (see compile.ts).
-  { name: 'mindatetime', args: ['interval'], returns: 'datetime', sql: (a) => a[0] },
-  { name: 'maxdatetime', args: ['interval'], returns: 'datetime', sql: (a) => a[1] ?? a[0] },
+  { name: 'mindatetime', args: ['interval'], spans: true, returns: 'datetime', sql: (a) => a[0] },
+  { name: 'maxdatetime', args: ['interval'], spans: true, returns: 'datetime', sql: (a) => a[1] },
+  // Temporal relations (FROST-Server's extension, after the time functions proposed for the
+  // SensorThings API; not in OGC 18-088). Arguments are instants or intervals, an interval
+  // [start, end) half open, an instant one point: a = [as, ae], b = [bs, be], ae = as for an
+  // instant. Each keeps a bare comparison on `as` so that the time index can serve it.
+  ...temporal('before', (as, ae, bs) => `(${as} < ${bs} AND ${ae} <= ${bs})`),
+  ...temporal('after', (as, _ae, bs, be) => `(${as} > ${bs} AND ${as} >= ${be})`),
+  ...temporal('meets', (as, ae, bs, be) => `(${ae} = ${bs} OR ${as} = ${be})`),
+  ...temporal('during', (as, ae, bs, be) => `(${as} >= ${bs} AND ${ae} <= ${be} AND (${as} < ${be} OR ${as} < ${ae}))`, [1]),
+  ...temporal('overlaps', (as, ae, bs, be) => `((${as} < ${be} AND ${bs} < ${ae}) OR ${as} = ${bs})`),
+  ...temporal('starts', (as, _ae, bs) => `(${as} = ${bs})`),
+  ...temporal('finishes', (_as, ae, _bs, be) => `(${ae} = ${be})`),
   // Math.
   { name: 'round', args: ['number'], returns: 'number', sql: (a) => `round(${a[0]})` },
   { name: 'floor', args: ['number'], returns: 'number', sql: (a) => `floor(${a[0]})` },

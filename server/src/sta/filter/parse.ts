@@ -85,8 +85,18 @@ export function tokenize(src: string): Token[] {
       out.push({ t: 'p', v: c as '(', at: i })
       i++
     } else if ((m = DATETIME.exec(rest))) {
-      out.push({ t: 'lit', expr: { k: 'lit', type: 'datetime', value: datetimeLiteral(m) }, at: i })
-      i += m[0].length
+      const start = datetimeLiteral(m)
+      // start/end without spaces: an interval literal (as FROST parses them), else a date-time.
+      const end = rest[m[0].length] === '/' ? DATETIME.exec(rest.slice(m[0].length + 1)) : null
+      if (end) {
+        const value: [number, number] = [start, datetimeLiteral(end)]
+        if (value[1] < value[0]) throw new StaError('STA_BAD_LITERAL', `$filter: the interval '${m[0]}/${end[0]}' ends before it starts`)
+        out.push({ t: 'lit', expr: { k: 'lit', type: 'interval', value }, at: i })
+        i += m[0].length + 1 + end[0].length
+      } else {
+        out.push({ t: 'lit', expr: { k: 'lit', type: 'datetime', value: start }, at: i })
+        i += m[0].length
+      }
     } else if ((m = DATE.exec(rest))) {
       out.push({ t: 'lit', expr: { k: 'lit', type: 'datetime', value: checkedDate(m[0], m[1], m[2], m[3]) }, at: i })
       i += m[0].length

@@ -60,8 +60,9 @@ function arithmetic(op: BinaryOp, l: ValueType, r: ValueType): ValueType | null 
   if (loose(l) || loose(r)) return loose(l) && loose(r) ? 'json' : loose(l) ? (r === 'number' ? 'number' : r) : l === 'number' ? 'number' : l
   if (l === 'number' && r === 'number') return 'number'
   if (op === 'add' || op === 'sub') {
-    if (isTime(l) && r === 'duration') return 'datetime'
-    if (op === 'add' && l === 'duration' && isTime(r)) return 'datetime'
+    // An interval moved by a duration stays an interval (both ends move).
+    if (isTime(l) && r === 'duration') return l
+    if (op === 'add' && l === 'duration' && isTime(r)) return r
     if (op === 'sub' && isTime(l) && isTime(r)) return 'duration'
     if (l === 'duration' && r === 'duration') return 'duration'
   }
@@ -89,6 +90,9 @@ export function validate(root: EntityDef, e: Expr, where = '$filter'): Typed {
       const args = e.args.map(v)
       args.forEach((a, i) => {
         if (!accepts(fn.args[i], a.type)) throw typeError(`${where}: argument ${i + 1} of '${e.name}' must be a ${fn.args[i]}, got a ${a.type}`)
+        if (fn.intervalOnly?.includes(i) && a.type !== 'interval' && !loose(a.type)) {
+          throw typeError(`${where}: argument ${i + 1} of '${e.name}' must be a time interval, got a ${a.type}`)
+        }
       })
       return { k: 'call', type: fn.returns, fn, args }
     }
