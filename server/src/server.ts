@@ -272,8 +272,8 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     metrics.register(http)
     const mqttEndpoints = mqttPort === null ? [] : [`mqtt://${hostForUrl(config.host)}:${mqttPort}`]
     if (mqttsPort !== null) mqttEndpoints.push(`mqtts://${hostForUrl(config.host)}:${mqttsPort}`)
-    await http.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop, queryTimeoutMs: config.http.queryTimeoutMs, maxResponseBytes: config.http.maxResponseBytes })
-    await http.register(staPlugin, { prefix: '/v1.0', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop, queryTimeoutMs: config.http.queryTimeoutMs, maxResponseBytes: config.http.maxResponseBytes })
+    await http.register(staPlugin, { prefix: '/v1.1', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop, queryTimeoutMs: config.http.queryTimeoutMs, maxResponseBytes: config.http.maxResponseBytes, readWorkers: config.http.readWorkers })
+    await http.register(staPlugin, { prefix: '/v1.0', db, events, credentials, mqttEndpoints, maxTop: config.http.maxTop, queryTimeoutMs: config.http.queryTimeoutMs, maxResponseBytes: config.http.maxResponseBytes, readWorkers: config.http.readWorkers })
     // Downloads (CSV, OceanSITES NetCDF, charts), the live feed, and the portal at /.
     await http.register(exportPlugin, { db, events })
     await http.register(portalPlugin, { webRoot: fileURLToPath(new URL('../web/dist', import.meta.url)) })

@@ -24,6 +24,8 @@ export interface ReeflinkConfig {
     queryTimeoutMs: number
     /** Largest SensorThings collection response, in bytes (0: no limit); pages end early with a nextLink (400 when they cannot). */
     maxResponseBytes: number
+    /** Worker threads running the costly SensorThings reads ($filter, $orderby, $skip) so they never hold ingest (0: on the event loop). */
+    readWorkers: number
     /** Per client address; requestsPerWindow 0 turns the general limit off. */
     rateLimit: { requestsPerWindow: number; windowMs: number; failedAuthPerWindow: number }
   }
@@ -84,7 +86,7 @@ export const DEFAULTS: ReeflinkConfig = {
   dataDir: './data',
   database: '',
   host: '127.0.0.1',
-  http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576, maxTop: 1_000_000, queryTimeoutMs: 10_000, maxResponseBytes: 256 * 1024 * 1024, rateLimit: { requestsPerWindow: 6000, windowMs: 60_000, failedAuthPerWindow: 20 } },
+  http: { port: 8080, publicUrl: null, bodyLimitBytes: 1048576, maxTop: 1_000_000, queryTimeoutMs: 10_000, maxResponseBytes: 256 * 1024 * 1024, readWorkers: 2, rateLimit: { requestsPerWindow: 6000, windowMs: 60_000, failedAuthPerWindow: 20 } },
   mqtt: { embedded: true, port: 1883, url: null, username: null, password: null, maxMessageBytes: 65536, maxConnections: 1000, tlsPort: null },
   // Per-gateway flood limits. A real gateway forwards tens of datagrams a second; replays through
   // the simulator (and npm start's catch-up) send thousands, and a dropped datagram is an uplink
@@ -118,6 +120,7 @@ const schema = {
         maxTop: { type: 'integer', minimum: 1 },
         queryTimeoutMs: { type: 'integer', minimum: 0 },
         maxResponseBytes: { anyOf: [{ const: 0 }, { type: 'integer', minimum: 65536 }] },
+        readWorkers: { type: 'integer', minimum: 0, maximum: 16 },
         rateLimit: {
           type: 'object',
           additionalProperties: false,
@@ -209,6 +212,7 @@ export const ENVIRONMENT: Record<string, { path: string; type: 'string' | 'integ
   REEFLINK_RATE_LIMIT: { path: 'http.rateLimit.requestsPerWindow', type: 'integer' },
   REEFLINK_QUERY_TIMEOUT_MS: { path: 'http.queryTimeoutMs', type: 'integer' },
   REEFLINK_MAX_RESPONSE_BYTES: { path: 'http.maxResponseBytes', type: 'integer' },
+  REEFLINK_READ_WORKERS: { path: 'http.readWorkers', type: 'integer' },
   REEFLINK_MQTT_MAX_CONNECTIONS: { path: 'mqtt.maxConnections', type: 'integer' },
   REEFLINK_MQTT_TLS_PORT: { path: 'mqtt.tlsPort', type: 'integer' },
   REEFLINK_TLS_CERT: { path: 'tls.cert', type: 'string' },

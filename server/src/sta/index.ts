@@ -12,12 +12,13 @@ import { resolvePath } from './path.js'
 import { ReadPool } from './pool.js'
 import { emptyOptions, parseQueryOptions, type QueryOptions } from './query-options.js'
 import { planQuery, toEntity, selfLink, type ReadContext } from './read.js'
-import { collectionChunks, CONTENT_TYPE, geometryProperty } from './respond.js'
+import { collectionChunks, CONTENT_TYPE } from './respond.js'
+import { boundPlan, collectionPlan, isCostly } from './read-worker/collection.js'
+import { acquireReadWorkers, releaseReadWorkers } from './read-worker/pool.js'
 import { serviceRoot } from './service-root.js'
 import { registerWriteRoutes } from './routes-write.js'
 import { CredentialStore } from '../auth/credentials.js'
 import { checkRole, roleForMethod } from '../auth/http.js'
-import { findProperty, type EntityDef } from './model.js'
 import { rawStatement, statement } from './statements.js'
 import { baseUrl } from './url.js'
 import { isQueryTimeout, QueryBudget, registerDeadline } from './deadline.js'
@@ -50,21 +51,16 @@ export interface StaPluginOptions {
   queryTimeoutMs?: number
   /** Largest collection response in bytes (default: none); pages end early with a nextLink. */
   maxResponseBytes?: number
+  /** Worker threads for the costly reads (a $filter, $orderby or $skip) of a file store, so they
+   * never hold the event loop (ingest); default 2, 0: every read on the event loop
+   * (sta/read-worker/). An in-memory store reads on the event loop. */
+  readWorkers?: number
 }
 
 /** Pages above this many rows are streamed from a private connection. */
 const STREAM_ROWS = 1000
 /** Cached collection plans per plugin instance. */
 const PLAN_CACHE = 500
-
-const DATA_ARRAY_DEFAULT = '@iot.id,phenomenonTime,resultTime,result'
-
-function dataArrayOptions(e: EntityDef, o: QueryOptions, query: Record<string, unknown>): QueryOptions {
-  if (e.name !== 'Observation') throw new StaError('STA_BAD_RESULT_FORMAT', `$resultFormat=dataArray applies to Observations, not ${e.plural}`)
-  if (o.expand.length) throw new StaError('STA_BAD_RESULT_FORMAT', '$resultFormat=dataArray cannot be combined with $expand')
-  if (o.select) return o
-  return { ...parseQueryOptions(e, { ...query, $select: DATA_ARRAY_DEFAULT }), raw: o.raw }
-}
 
 export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): Promise<void> {
   const { db } = opts
@@ -74,6 +70,10 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
   const maxResponseBytes = opts.maxResponseBytes ?? 0
   const pool = new ReadPool(db)
   app.addHook('onClose', async () => pool.close())
+  // Costly reads of a file store in worker threads, shared by the plugin instances on the file.
+  const workerCount = opts.readWorkers ?? 2
+  const workers = workerCount > 0 && !db.memory ? acquireReadWorkers(db.name, { workers: workerCount, onRestart: (why) => app.log.warn({ why }, 'SensorThings read worker replaced') }) : null
+  if (workers) app.addHook('onClose', async () => releaseReadWorkers(workers))
   const prefix = app.prefix
   const basePath = opts.basePath ?? prefix
   const defaultTop = opts.defaultTop ?? 100
@@ -158,23 +158,28 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     const key = `${target.entity.name}|${target.scope?.sql ?? ''}|${target.ref}|${url.slice(q < 0 ? url.length : q)}`
     let cached = plans.get(key)
     if (!cached) {
-      let o = parseQueryOptions(target.entity, query)
-      if (target.ref) o = { ...o, select: [{ kind: 'prop', prop: findProperty(target.entity, 'id')!, json: [], name: 'id' }], expand: [] }
-      if (o.resultFormat === 'dataArray') o = dataArrayOptions(target.entity, o, query)
-      if (o.resultFormat === 'geojson') geometryProperty(target.entity)
-      const extra = o.resultFormat === 'dataArray' ? ['{a}.datastream_id', '{a}d.multi_datastream_id'] : []
-      cached = { o, plan: planQuery(ctx, target.entity, o, target.scope, extra) }
+      cached = collectionPlan(ctx, target.entity, query, target.scope, target.ref)
       if (plans.size >= PLAN_CACHE) plans.delete(plans.keys().next().value!)
       plans.set(key, cached)
     }
     const o = cached.o
     const top = Math.min(o.top ?? defaultTop, maxTop)
+    // A costly read (options checked, plan made above: bad requests fail here) goes to a worker,
+    // which repeats the plan on its own connection and sends the same bytes back.
+    if (workers && isCostly(query)) {
+      reply.type(CONTENT_TYPE[o.resultFormat])
+      const r = await workers.read({
+        entity: target.entity.name, query, key, scope: target.scope, ref: target.ref, path, base, root: ctx.root!, defaultTop, maxTop,
+        timed: ctx.timed === true, maxBytes: maxResponseBytes, limitMs: queryTimeoutMs, stream: top > STREAM_ROWS && o.expand.length === 0,
+      })
+      if (r.kind === 'stream') return reply.send(r.body)
+      return reply.send(r.parts.every((p) => typeof p === 'string') ? r.parts.join('') : Buffer.concat(r.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
+    }
     const stream = top > STREAM_ROWS && o.expand.length === 0 ? pool.acquire() : null
     const conn = stream ?? db
     const sctx: ReadContext = { ...ctx, conn }
     try {
-      const scopeParams = target.scope?.params ?? {}
-      const plan = { ...cached.plan, params: { ...cached.plan.params, ...scopeParams }, countParams: { ...cached.plan.countParams, ...scopeParams } }
+      const plan = boundPlan(cached.plan, target.scope)
       const produce = collectionChunks({ ctx: sctx, plan, options: o, path, ref: target.ref, maxBytes: maxResponseBytes })
       reply.type(CONTENT_TYPE[o.resultFormat])
       if (!stream) {

@@ -58,7 +58,9 @@ export type Join =
   /** The target row holds the source id (an expression over the target alias). */
   | { kind: 'fkOnTarget'; sql: string }
   /** A link table. */
-  | { kind: 'link'; table: string; sourceColumn: string; targetColumn: string }
+  /** A link table; `order`: a column numbering each source's targets (their order, duplicates
+   * allowed: a MultiDatastream's ObservedProperties, req/multi-datastream). */
+  | { kind: 'link'; table: string; sourceColumn: string; targetColumn: string; order?: string }
 
 export interface NavigationDef {
   name: string
@@ -104,7 +106,7 @@ const interval = (name: string, start: string, end: string): PropertyDef => ({
 
 const fkSource = (sql: string): Join => ({ kind: 'fkOnSource', sql })
 const fkTarget = (sql: string): Join => ({ kind: 'fkOnTarget', sql })
-const link = (table: string, sourceColumn: string, targetColumn: string): Join => ({ kind: 'link', table, sourceColumn, targetColumn })
+const link = (table: string, sourceColumn: string, targetColumn: string, order?: string): Join => ({ kind: 'link', table, sourceColumn, targetColumn, ...(order ? { order } : {}) })
 const nav = (name: string, target: EntityName, many: boolean, inverse: string, join: Join): NavigationDef => ({ name, target, many, inverse, join })
 
 const byId = [{ property: 'id', desc: false }]
@@ -268,7 +270,7 @@ export const ENTITIES: EntityDef[] = [
     navigation: [
       nav('Thing', 'Thing', false, 'MultiDatastreams', fkSource('{a}.thing_id')),
       nav('Sensor', 'Sensor', false, 'MultiDatastreams', fkSource('{a}.sensor_id')),
-      nav('ObservedProperties', 'ObservedProperty', true, 'MultiDatastreams', link('multi_datastream_members', 'multi_datastream_id', 'observed_property_id')),
+      nav('ObservedProperties', 'ObservedProperty', true, 'MultiDatastreams', link('multi_datastream_members', 'multi_datastream_id', 'observed_property_id', 'position')),
       nav('Observations', 'Observation', true, 'MultiDatastream', fkTarget('{a}d.multi_datastream_id')),
     ],
     defaultOrder: byId,

@@ -37,7 +37,11 @@ export function navigationScope(from: EntityDef, nav: NavigationDef, parentId: n
   return j.kind === 'fkOnTarget'
     ? { sql: `${sqlFor(j.sql, 'e')} = @scope_parent`, params: { scope_parent: parentId } }
     : j.kind === 'link'
-      ? { sql: `e.id IN (SELECT ${j.targetColumn} FROM ${j.table} WHERE ${j.sourceColumn} = @scope_parent)`, params: { scope_parent: parentId } }
+      ? {
+          sql: `e.id IN (SELECT ${j.targetColumn} FROM ${j.table} WHERE ${j.sourceColumn} = @scope_parent)`,
+          params: { scope_parent: parentId },
+          ...(j.order ? { joined: { from: ` JOIN ${j.table} l ON l.${j.targetColumn} = e.id`, sql: `l.${j.sourceColumn} = @scope_parent`, order: `l.${j.order}` } } : {}),
+        }
       : { sql: `e.id = (SELECT ${sqlFor(j.sql, 's')} FROM ${fromOf(from, 's')} WHERE s.id = @scope_parent)`, params: { scope_parent: parentId } }
 }
 

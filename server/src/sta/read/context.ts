@@ -21,6 +21,10 @@ export interface ReadContext {
 export interface Scope {
   sql: string
   params: Record<string, unknown>
+  /** An ordered link (model `link(..., order)`): the collection is read joined to the link
+   * table (`from`, condition `sql` instead of the scope's), one row per link, in `order` when
+   * no $orderby is given. `sql` above stays the existence test. */
+  joined?: { from: string; sql: string; order: string }
 }
 
 /** A row as better-sqlite3 returns it in raw mode: the selected columns in order. */

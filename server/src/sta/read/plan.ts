@@ -89,6 +89,8 @@ interface BatchOf {
   key: string
   join: string
   perParent: boolean
+  /** An ordered link's order column (`l.position`), the order without $orderby. */
+  order?: string
 }
 
 export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope: Scope | null, extra: string[] = [], sql = new SqlContext(), batchOf?: BatchOf): Plan {
@@ -114,7 +116,7 @@ export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope
   const batchKeyCol = batchOf ? col(batchOf.key) : -1
 
   const where: string[] = []
-  if (scope) where.push(scope.sql)
+  if (scope) where.push(scope.joined?.sql ?? scope.sql)
   if (o.filter) where.push(compileCondition(o.filter, ALIAS, sql))
   // Query time limit (sta/deadline.ts): plans that may scan many rows check the clock, first in
   // the WHERE; an unfiltered count keeps SQLite's fast count.
@@ -122,7 +124,9 @@ export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope
   if (deadline && o.filter) where.unshift(deadline)
 
   // Order: the requested keys (or the entity's default), then the id so pages are stable.
-  const order = o.orderby.length
+  // An ordered link (a MultiDatastream's ObservedProperties) is listed in its own order.
+  const linkOrder = o.orderby.length ? undefined : (scope?.joined?.order ?? batchOf?.order)
+  const order = o.orderby.length || linkOrder
     ? o.orderby
     : e.defaultOrder.map((d) => ({ expr: { k: 'prop', type: 'number', hops: [], prop: findProperty(e, d.property)!, json: [], text: d.property } as Typed, desc: d.desc }))
   const keys: (OrderKey & { keyable: boolean })[] = order.map((k) => ({
@@ -130,6 +134,7 @@ export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope
     desc: k.desc,
     keyable: k.expr.k === 'prop' && !k.expr.hops.length && !k.expr.json.length && !!k.expr.prop.notNull,
   }))
+  if (linkOrder) keys.push({ sql: linkOrder, desc: false, keyable: true })
   if (!o.distinct && !keys.some((k) => k.sql === `${ALIAS}.id`)) keys.push({ sql: `${ALIAS}.id`, desc: keys[0]?.desc ?? false, keyable: true })
   const keyset = !o.distinct && keys.every((k) => k.keyable)
   const keyCols = keyset ? keys.map((k) => col(k.sql)) : null
@@ -150,7 +155,12 @@ export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope
       fkCol = col(sqlFor(j.sql, ALIAS))
       childScope = { sql: `${ALIAS}.id = @parent`, params: {} }
     } else if (j.kind === 'fkOnTarget') childScope = { sql: `${sqlFor(j.sql, ALIAS)} = @parent`, params: {} }
-    else childScope = { sql: `${ALIAS}.id IN (SELECT ${j.targetColumn} FROM ${j.table} WHERE ${j.sourceColumn} = @parent)`, params: {} }
+    else
+      childScope = {
+        sql: `${ALIAS}.id IN (SELECT ${j.targetColumn} FROM ${j.table} WHERE ${j.sourceColumn} = @parent)`,
+        params: {},
+        ...(j.order ? { joined: { from: ` JOIN ${j.table} l ON l.${j.targetColumn} = ${ALIAS}.id`, sql: `l.${j.sourceColumn} = @parent`, order: `l.${j.order}` } } : {}),
+      }
     const target = entity(x.nav.target)
     const child = planQuery(ctx, target, x.options, childScope)
     expands.push({ nav: x.nav, plan: child, options: x.options, fkCol, batch: batchPlan(ctx, target, x.nav, x.options) })
@@ -170,8 +180,8 @@ export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope
   const full = fromOf(e, ALIAS)
   const lean = full.split(' LEFT JOIN ')[0]
   const usesDetails = (text: string) => text.includes(`${ALIAS}d.`)
-  const from = (usesDetails(cols.join() + where.join() + keys.map((k) => k.sql).join()) ? full : lean) + (batchOf?.join ?? '')
-  const countFromTable = usesDetails(countWhere.join()) ? full : lean
+  const from = (usesDetails(cols.join() + where.join() + keys.map((k) => k.sql).join()) ? full : lean) + (batchOf?.join ?? '') + (scope?.joined?.from ?? '')
+  const countFromTable = (usesDetails(countWhere.join()) ? full : lean) + (scope?.joined?.from ?? '')
   const whereOf = (conds: string[]) => (conds.length ? ` WHERE ${conds.join(' AND ')}` : '')
   const whereSql = whereOf(where)
   const orderSql = ` ORDER BY ${keys.map((k) => `${k.sql}${k.desc ? ' DESC' : ''}`).join(', ')}`
@@ -226,6 +236,6 @@ function batchPlan(ctx: ReadContext, target: EntityDef, nav: NavigationDef, o: Q
       ? { key: `${ALIAS}.id`, join: '', perParent: false }
       : j.kind === 'fkOnTarget'
         ? { key: sqlFor(j.sql, ALIAS), join: '', perParent: true }
-        : { key: `l.${j.sourceColumn}`, join: ` JOIN ${j.table} l ON l.${j.targetColumn} = ${ALIAS}.id`, perParent: true }
+        : { key: `l.${j.sourceColumn}`, join: ` JOIN ${j.table} l ON l.${j.targetColumn} = ${ALIAS}.id`, perParent: true, ...(j.order ? { order: `l.${j.order}` } : {}) }
   return planQuery(ctx, target, o, { sql: `${of.key} IN (${PARENTS})`, params: {} }, [], new SqlContext(), of)
 }
