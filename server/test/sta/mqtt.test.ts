@@ -151,6 +151,110 @@ describe('req/receive-updates-via-mqtt/receive-updates', () => {
   })
 })
 
+describe('relative topics: any resource path through navigation properties (OGC 18-088 §14.2)', () => {
+  const e: Record<string, number> = {}
+  const post = async (path: string, body: unknown) => {
+    const r = await f.send('POST', `/v1.1/${path}`, body)
+    expect(r.status, r.text).toBe(201)
+    return r.body['@iot.id'] as number
+  }
+  const ref = (id: number) => ({ '@iot.id': id })
+  const ds = (thing: number) => post('Datastreams', { name: 'rel ds', description: 'd', unitOfMeasurement: {}, observationType: 'OM_Measurement', Thing: ref(thing), Sensor: ref(e.sensor), ObservedProperty: ref(e.op) })
+  beforeAll(async () => {
+    e.thingA = await post('Things', { name: 'rel A', description: 'd' })
+    e.thingB = await post('Things', { name: 'rel B', description: 'd' })
+    e.sensor = await post('Sensors', { name: 's', description: 'd', encodingType: 'text/plain', metadata: 'm' })
+    e.op = await post('ObservedProperties', { name: 'op', definition: 'x', description: 'd' })
+    e.a1 = await ds(e.thingA)
+    e.a2 = await ds(e.thingA)
+    e.b = await ds(e.thingB)
+    e.foi = await post('FeaturesOfInterest', { name: 'f', description: 'd', encodingType: 'application/geo+json', feature: { type: 'Point', coordinates: [1, 2] } })
+    e.obs = await post('Observations', { result: 1, phenomenonTime: '2025-06-01T00:00:00Z', Datastream: ref(e.a1), FeatureOfInterest: ref(e.foi) })
+  })
+
+  it('Datastreams(id)/Thing (to-one): the Thing as GET /Datastreams(id)/Thing returns it, only to the paths that resolve to it; none after unsubscribe', async () => {
+    const c = await connect()
+    const [ta1, ta2, tb] = [e.a1, e.a2, e.b].map((id) => `v1.1/Datastreams(${id})/Thing`)
+    const [ga1, ga2, gb] = [ta1, ta2, tb].map((t) => collect(c, t))
+    await c.subscribeAsync([ta1, ta2, tb])
+    await f.send('PATCH', `/v1.1/Things(${e.thingA})`, { description: 'changed once' })
+    const [m] = await ga1.next()
+    expect(m).toEqual((await f.get(`/v1.1/Datastreams(${e.a1})/Thing`)).body)
+    expect(m).toMatchObject({ '@iot.id': e.thingA, description: 'changed once' })
+    expect(await ga2.next()).toHaveLength(1)
+    await settle()
+    expect(gb.messages).toHaveLength(0)
+    expect(ga1.messages).toHaveLength(1)
+    await c.unsubscribeAsync(ta1)
+    await f.send('PATCH', `/v1.1/Things(${e.thingA})`, { description: 'changed twice' })
+    expect((await ga2.next(2))[1]).toMatchObject({ description: 'changed twice' })
+    await settle()
+    expect(ga1.messages).toHaveLength(1)
+    expect(gb.messages).toHaveLength(0)
+  })
+
+  it('membership is the path as it resolves when the entity changes: a Datastream moved to another Thing follows it', async () => {
+    const c = await connect()
+    const topic = `v1.1/Datastreams(${e.a2})/Thing`
+    const got = collect(c, topic)
+    await c.subscribeAsync(topic)
+    expect((await f.send('PATCH', `/v1.1/Datastreams(${e.a2})`, { Thing: ref(e.thingB) })).status).toBe(200)
+    await f.send('PATCH', `/v1.1/Things(${e.thingA})`, { description: 'not for a2 any more' })
+    await settle()
+    expect(got.messages).toHaveLength(0)
+    await f.send('PATCH', `/v1.1/Things(${e.thingB})`, { description: 'B changed' })
+    expect(await got.next()).toMatchObject([{ '@iot.id': e.thingB, description: 'B changed' }])
+  })
+
+  it('two hops: Observations(id)/Datastream/Thing with $select, and a collection after a to-one hop (Datastreams(id)/Thing/Datastreams)', async () => {
+    const c = await connect()
+    const named = `v1.1/Observations(${e.obs})/Datastream/Thing?$select=name`
+    const siblings = `v1.1/Datastreams(${e.a1})/Thing/Datastreams`
+    const gn = collect(c, named)
+    const gs = collect(c, siblings)
+    await c.subscribeAsync([named, siblings])
+    await f.send('PATCH', `/v1.1/Things(${e.thingA})`, { name: 'rel A renamed' })
+    expect(await gn.next()).toEqual([{ name: 'rel A renamed' }])
+    await ds(e.thingB) // not a Datastream of Thing A
+    const mine = await ds(e.thingA)
+    const [m] = await gs.next()
+    expect(m).toEqual((await f.get(`/v1.1/Datastreams(${mine})`)).body)
+    await settle()
+    expect(gs.messages).toHaveLength(1)
+  })
+
+  it('an id inside the path pins that entity: Things(id)/Datastreams(id)/Observations', async () => {
+    const c = await connect()
+    const topic = `v1.1/Things(${e.thingA})/Datastreams(${e.a1})/Observations`
+    const got = collect(c, topic)
+    await c.subscribeAsync(topic)
+    await post(`Datastreams(${e.b})/Observations`, { result: 2, FeatureOfInterest: ref(e.foi) })
+    const id = await post(`Datastreams(${e.a1})/Observations`, { result: 3, FeatureOfInterest: ref(e.foi) })
+    expect((await got.next()).map((m) => m['@iot.id'])).toEqual([id])
+    await settle()
+    expect(got.messages).toHaveLength(1)
+  })
+
+  it('a well-formed path that resolves to nothing is accepted and stays silent; one that is not a resource path is refused', async () => {
+    const c = await connect()
+    const nowhere = 'v1.1/Observations(999999999)/Datastream/Thing'
+    const got = collect(c, nowhere)
+    expect(await suback(c, [nowhere])).toEqual([0])
+    await f.send('PATCH', `/v1.1/Things(${e.thingA})`, { description: 'nobody on that path' })
+    await settle()
+    expect(got.messages).toHaveLength(0)
+    const bad = [
+      'v1.1/Datastreams(1)/Thing(2)', // a to-one navigation takes no id
+      'v1.1/Things(1)/Datastreams/Thing', // nothing follows a collection
+      'v1.1/Things/Datastreams', // a navigation needs an entity
+      'v1.1/Things(1)/Frobs',
+      'v1.1/Datastreams(1)/Thing/name', // properties only of an entity addressed directly
+      'v1.1/Observations(1)/Datastream/Thing/Datastreams(1)/Thing/Locations', // more than MAX_HOPS
+    ]
+    expect(await suback(c, bad)).toEqual(bad.map(() => 128))
+  })
+})
+
 describe('req/create-observations-via-mqtt/observations-creation', () => {
   it('an authenticated client creates an Observation by publishing to v1.1/Datastreams(id)/Observations; subscribers get the entity', async () => {
     const sub = await connect()

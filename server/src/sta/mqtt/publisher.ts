@@ -2,21 +2,23 @@
 // (req/receive-updates-via-mqtt/receive-updates). Listens to EntityEvents but does the work
 // later (setImmediate), so emitters — ingest — never wait on it. Per wake-up: the change batches
 // are merged, each entity set's ids are read in one query per ($select, version) and each entity
-// serialised once, however many topics want it. Bounded: a backlog past `maxPendingChanges`
+// serialised once, however many topics want it; path topics (…/Datastream/Thing) cost one query per
+// pattern (the path without its root id), however many roots are subscribed. Bounded: a backlog past `maxPendingChanges`
 // drops the oldest changes, broker publishes in flight are capped, and a subscriber whose socket
 // buffer grows past `maxClientBufferBytes` is disconnected (aedes would otherwise queue for it).
 import type { Aedes } from 'aedes'
 import type { EntityChange, EntityEvents } from '../../events.js'
 import type { Db } from '../../store/database.js'
 import { decode } from '../decode.js'
-import { fromOf } from '../filter/compile.js'
-import { sqlFor, type EntityDef } from '../model.js'
-import { navigationScope } from '../path.js'
+import { fromOf, linkCondition } from '../filter/compile.js'
+import { entity, sqlFor, type EntityDef } from '../model.js'
 import { emptyOptions, parseQueryOptions, type QueryOptions } from '../query-options.js'
 import { planQuery, toEntity, type ReadContext } from '../read.js'
 import { rawStatement, statement } from '../statements.js'
 import type { Subscriptions } from './subscriptions.js'
-import type { StaTopic } from './topics.js'
+import { pathPattern, type StaTopic } from './topics.js'
+
+type PathTopic = Extract<StaTopic, { kind: 'path' }>
 
 export interface PublisherOptions {
   broker: Aedes
@@ -120,6 +122,10 @@ export class StaPublisher {
       if (missing.length) for (const [id, json] of this.read(version, e, select, missing)) cache.set(id, json)
       return cache
     }
+    // Path topics (v1.1/Datastreams(1)/Thing, …/Observations, …/Thing/Locations) are grouped by
+    // pattern (the path without its root id): one query per pattern with changes answers which
+    // changed entity each subscribed path resolves to, however many roots are subscribed.
+    const patterns = new Map<string, { t: PathTopic; roots: Map<number, string[]> }>()
     for (const [topic, t] of this.o.subscriptions.topics()) {
       const changed = ids.get(t.set.plural)
       if (!changed) continue
@@ -131,10 +137,16 @@ export class StaPublisher {
         this.publish(topic, msg)
         continue
       }
-      let want: number[]
-      if (t.kind === 'collection') want = [...changed]
-      else if (t.kind === 'entity') want = changed.has(t.id) ? [t.id] : []
-      else want = this.related(t, [...changed])
+      if (t.kind === 'path') {
+        const key = pathPattern(t)
+        let p = patterns.get(key)
+        if (!p) patterns.set(key, (p = { t, roots: new Map() }))
+        const list = p.roots.get(t.id)
+        if (list) list.push(topic)
+        else p.roots.set(t.id, [topic])
+        continue
+      }
+      const want = t.kind === 'collection' ? [...changed] : changed.has(t.id) ? [t.id] : []
       if (!want.length) continue
       const json = entities(t.version, t.set, t.select, want)
       for (const id of want) {
@@ -142,13 +154,40 @@ export class StaPublisher {
         if (m !== undefined) this.publish(topic, m)
       }
     }
+    for (const { t, roots } of patterns.values()) {
+      const pairs = this.resolvePaths(t, [...roots.keys()], [...ids.get(t.set.plural)!])
+      if (!pairs.length) continue
+      const json = entities(t.version, t.set, t.select, [...new Set(pairs.map((p) => p.t))])
+      for (const { r, t: id } of pairs) {
+        const m = json.get(id)
+        if (m !== undefined) for (const topic of roots.get(r)!) this.publish(topic, m)
+      }
+    }
   }
 
-  /** Of `ids`, those reachable from the topic's parent through its navigation property. */
-  private related(t: Extract<StaTopic, { kind: 'navigation' }>, ids: number[]): number[] {
-    const scope = navigationScope(t.parent, t.nav, t.id)
-    const sql = `SELECT e.id FROM ${fromOf(t.set, 'e')} WHERE e.id IN (SELECT value FROM json_each(@mqtt_ids)) AND ${scope.sql}`
-    return (statement(this.o.db, sql).all({ ...scope.params, mqtt_ids: JSON.stringify(ids) }) as { id: number }[]).map((r) => r.id)
+  /** Of the changed entities, each one some subscribed path of the pattern resolves to, with the
+   * root id of that path: one join along the path (as a lambda in $filter does), from the
+   * subscribed roots to the changed ids, both primary-key sets. */
+  private resolvePaths(t: PathTopic, roots: number[], changed: number[]): { r: number; t: number }[] {
+    const froms = [fromOf(t.root, 'm0')]
+    const conds = ['m0.id IN (SELECT value FROM json_each(@mqtt_roots))']
+    const params: Record<string, unknown> = { mqtt_roots: JSON.stringify(roots), mqtt_ids: JSON.stringify(changed) }
+    let from = 'm0'
+    let at = t.root
+    t.hops.forEach((h, i) => {
+      const to = `m${i + 1}`
+      at = entity(h.nav.target)
+      froms.push(fromOf(at, to))
+      conds.push(linkCondition(h.nav, from, to))
+      if (h.id !== null) {
+        conds.push(`${to}.id = @mqtt_hop${i}`)
+        params[`mqtt_hop${i}`] = h.id
+      }
+      from = to
+    })
+    conds.push(`${from}.id IN (SELECT value FROM json_each(@mqtt_ids))`)
+    const sql = `SELECT DISTINCT m0.id AS r, ${from}.id AS t FROM ${froms.join(', ')} WHERE ${conds.join(' AND ')}`
+    return statement(this.o.db, sql).all(params) as { r: number; t: number }[]
   }
 
   private read(version: string, e: EntityDef, select: string | null, ids: number[]): Map<number, string> {

@@ -1,6 +1,8 @@
 // A create/update body split against the model: properties, navigation properties (links by
-// @iot.id or nested entities), ignored annotations; anything else is a 400 naming the key.
+// @iot.id or nested entities), ignored annotations and computed properties; anything else is a
+// 400 naming the key.
 import { StaError } from '../errors.js'
+import { ANNOTATIONS } from '../extensions.js'
 import { findNavigation, findProperty, sqlFor, type EntityDef, type NavigationDef, type PropertyDef } from '../model.js'
 import { statement } from '../statements.js'
 import type { WriteContext } from './context.js'
@@ -17,6 +19,7 @@ export function splitBody(e: EntityDef, body: unknown, where: string): SplitBody
   const navs = new Map<NavigationDef, unknown>()
   for (const [k, v] of Object.entries(body)) {
     if (k === '@iot.id' || k.includes('@iot.')) continue // ids are checked by the caller; selfLink, navigationLink… are read-only annotations
+    if (ANNOTATIONS[e.name]?.keys.includes(k)) continue // our read-only annotations (reeflink:csv…): a GET body PUT back as is (ets-sta10 Capability8Test)
     const n = findNavigation(e, k)
     if (n) {
       navs.set(n, v)
@@ -24,9 +27,19 @@ export function splitBody(e: EntityDef, body: unknown, where: string): SplitBody
     }
     const p = findProperty(e, k)
     if (!p || p.name === 'id') throw new StaError('STA_BAD_ENTITY', `${where}: '${k.slice(0, 80)}' is not a property of ${e.name}`)
+    if (isComputed(e, p)) continue
     props.set(p, v)
   }
   return { props, navs }
+}
+
+/** A read-only property the server computes (no stored column): a Datastream's or a
+ * MultiDatastream's observedArea. Ignored in a create/update body, as FROST does, so that an
+ * entity read with GET can be sent back unchanged with PUT/PATCH (ets-sta10 Capability8Test).
+ * Their phenomenonTime and resultTime are stored ranges (grown by each Observation written) and
+ * stay writable. Observations have their own writer: every property of theirs is an expression. */
+export function isComputed(e: EntityDef, p: PropertyDef): boolean {
+  return e.name !== 'Observation' && columnsOf(p) === null
 }
 
 /** Column a to-one navigation is stored in on the source row ('{a}.thing_id' → thing_id). */

@@ -206,6 +206,14 @@ export function updateObservation(w: WriteContext, id: number, body: Record<stri
   const named = nameMap(props)
   if (replace && !named.has('result')) throw new StaError('STA_MISSING_PROPERTY', `${where}: the mandatory property 'result' of Observation is missing`)
   applyProperties(row, named, where, w.now, replace)
+  // PATCH merges: a Datastream (or MultiDatastream) link added to an Observation of the other
+  // kind would give it both (ets-sta10 MultiDatastreamTests.testIncorrectObservation: a 400).
+  // PUT replaces the entity, so there the link given is the one kept.
+  const linked = new Set([...navs.keys()].map((n) => n.name))
+  if (linked.has('Datastream') && linked.has('MultiDatastream')) throw new StaError('STA_BAD_ENTITY', `${where}: an Observation belongs to a Datastream or a MultiDatastream, not both`)
+  if (!replace && ((linked.has('MultiDatastream') && row.datastream_id !== null) || (linked.has('Datastream') && row.multi_datastream_id !== null))) {
+    throw new StaError('STA_BAD_VALUE', `${where}: the Observation belongs to a ${row.datastream_id !== null ? 'Datastream' : 'MultiDatastream'}; it cannot also have a ${row.datastream_id !== null ? 'MultiDatastream' : 'Datastream'}`)
+  }
   const explicit = streamsAndFeature(w, row, navs, where, true)
   checkStream(w, row, where)
   const feature = explicit !== null ? featureToStore(w, row, explicit, where) : row.feature_id
