@@ -44,6 +44,9 @@ class ReadWorker {
   worker: Worker
   readonly pending = new Map<number, Pending>()
   lastHeard = Date.now()
+  /** Set by the worker's 'ready': its start-up (module loading, tsx compiling under a loaded
+   * machine) is not a read overrunning the time limit, so the watchdog waits for it. */
+  ready = false
   dead = false
   constructor(
     file: string,
@@ -62,7 +65,10 @@ class ReadWorker {
 
   private message(m: FromWorker): void {
     this.lastHeard = Date.now()
-    if (m.type === 'ready') return
+    if (m.type === 'ready') {
+      this.ready = true
+      return
+    }
     const p = this.pending.get(m.id)
     if (!p) return
     if (m.type === 'chunk') {
@@ -192,6 +198,7 @@ export class ReadWorkers {
   private check(): void {
     const now = Date.now()
     for (const w of this.workers) {
+      if (!w.ready) continue
       for (const p of w.pending.values()) {
         const limit = p.job.limitMs
         if (limit <= 0 || (p.job.stream && p.inFlight >= WINDOW)) continue
