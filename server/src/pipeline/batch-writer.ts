@@ -6,6 +6,11 @@
 // (INSERT … VALUES (…), (…), …) before the batch commits. A QC revision of a row still in the
 // buffer is applied there; one of a stored row is an UPDATE. Device counters and datastream
 // time ranges are written once per batch.
+//
+// Uplink rows are buffered too, with their ids assigned up front (max(id) + 1 onwards, read in
+// the batch's transaction), so that the copies of a frame other gateways heard in the same batch
+// join its receptions in memory: a frame heard by three gateways is one row write, not an INSERT
+// and two UPDATEs. A copy of a row already written (an earlier batch) appends with json_insert.
 import type { Db } from '../store/database.js'
 import type { EntityChange } from '../events.js'
 import type { AcceptedFrame, FrameOutcome } from './frame-stages.js'
@@ -37,9 +42,39 @@ function storedDecoded(decoded: unknown): string | null {
   return JSON.stringify(decoded)
 }
 
+/** An uplink row of this batch, not written yet (its columns; receptions grow as copies arrive). */
+interface BufferedUplink {
+  id: number
+  deviceId: number
+  session: number
+  fCnt: number
+  fPort: number
+  receivedAt: number
+  source: string
+  phyPayload: Buffer | null
+  payload: Buffer | null
+  receptions: unknown[]
+  /** Whether `receptions` is this row's own array (copied before the first copy is appended). */
+  ownReceptions: boolean
+  dedupId: string | null
+  decoded: string | null
+  codecError: string | null
+}
+
+const uplinkKey = (deviceId: number, session: number, fCnt: number): string => `${deviceId}:${session}:${fCnt}`
+
 export class BatchWriter {
   private readonly findUplink
   private readonly insertUplink
+  private readonly maxUplinkId
+  /** Next uplink id of this batch; 0 until read (max(id) + 1) at the batch's first uplink. */
+  private nextUplinkId = 0
+  /** Uplink rows of this batch not written yet, ids consecutive in order. */
+  private uplinks: BufferedUplink[] = []
+  /** The same rows by (device, session, counter): a repeat within the batch is found here. */
+  private uplinksByKey = new Map<string, BufferedUplink>()
+  /** device_status rows of buffered uplinks (written after them: uplink_id references uplinks). */
+  private statuses: [uplinkId: number, deviceId: number, time: number, status: string][] = []
   /** Multi-row observation inserts by row count (powers of two up to OBSERVATION_CHUNK). */
   private readonly insertObservations = new Map<number, ReturnType<Db['prepare']>>()
   /**
@@ -70,9 +105,15 @@ export class BatchWriter {
   constructor(private readonly db: Db) {
     this.findUplink = db.prepare('SELECT id, payload FROM uplinks WHERE device_id = ? AND session = ? AND fcnt = ?')
     this.insertUplink = db.prepare(
-      `INSERT INTO uplinks (device_id, session, fcnt, f_port, received_at, source, phy_payload, payload, receptions, dedup_id, decoded, codec_error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO uplinks (id, device_id, session, fcnt, f_port, received_at, source, phy_payload, payload, receptions, dedup_id, decoded, codec_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
+    // An explicit id is what SQLite would choose itself (max(rowid) + 1 on a table without
+    // AUTOINCREMENT). Read inside the batch's transaction, which IngestService begins IMMEDIATE
+    // (write lock held): no other connection can insert before the batch's rows are written.
+    // (In a deferred transaction a writer committing in between would make the batch's first
+    // write fail with SQLITE_BUSY_SNAPSHOT, never reuse an id.)
+    this.maxUplinkId = db.prepare('SELECT coalesce(max(id), 0) FROM uplinks').pluck()
     for (let n = OBSERVATION_CHUNK; n >= 1; n >>= 1) {
       this.insertObservations.set(
         n,
@@ -104,32 +145,54 @@ export class BatchWriter {
 
   /** The stored uplink with this counter, if any (duplicates and replays are stored once). */
   existing(deviceId: number, session: number, fCnt: number): { id: number; payload: Buffer | null } | undefined {
+    if (this.uplinks.length) {
+      const b = this.uplinksByKey.get(uplinkKey(deviceId, session, fCnt))
+      if (b) return { id: b.id, payload: b.payload }
+    }
     return this.findUplink.get(deviceId, session, fCnt) as { id: number; payload: Buffer | null } | undefined
   }
 
-  /** Adds the receptions of a late copy of a stored frame (another gateway heard it too). */
+  /** Adds the receptions of another copy of a stored frame (another gateway heard it too). */
   addReceptions(uplinkId: number, receptions: unknown[]): void {
-    // Appended by SQLite: no read, parse and rewrite of the stored array in JS.
+    const first = this.uplinks[0]
+    if (first !== undefined) {
+      // Still buffered (written in this batch): joins the row before it is written, once.
+      const b = this.uplinks[uplinkId - first.id]
+      if (b !== undefined && b.id === uplinkId) {
+        if (!b.ownReceptions) {
+          b.receptions = b.receptions.slice()
+          b.ownReceptions = true
+        }
+        for (const r of receptions) b.receptions.push(r)
+        return
+      }
+    }
+    // Written by an earlier batch: appended by SQLite (no read, parse and rewrite in JS).
     for (const r of receptions) this.mergeReceptions.run(JSON.stringify(r), uplinkId)
   }
 
+  /** Buffers the frame's uplink row, its observations and status; returns the uplink's id. */
   write(frame: AcceptedFrame, outcome: FrameOutcome): number {
-    const uplinkId = Number(
-      this.insertUplink.run(
-        frame.device.id,
-        frame.session,
-        frame.fCnt,
-        frame.fPort,
-        outcome.baseTimeMs,
-        frame.source,
-        frame.phyPayload,
-        frame.payload,
-        JSON.stringify(frame.receptions),
-        frame.dedupId,
-        storedDecoded(outcome.decoded),
-        outcome.codecError ?? (outcome.problems.length ? `calibration: ${outcome.problems.slice(0, 5).join('; ')}` : null),
-      ).lastInsertRowid,
-    )
+    if (this.nextUplinkId === 0) this.nextUplinkId = Number(this.maxUplinkId.get()) + 1
+    const uplinkId = this.nextUplinkId++
+    const row: BufferedUplink = {
+      id: uplinkId,
+      deviceId: frame.device.id,
+      session: frame.session,
+      fCnt: frame.fCnt,
+      fPort: frame.fPort,
+      receivedAt: outcome.baseTimeMs,
+      source: frame.source,
+      phyPayload: frame.phyPayload,
+      payload: frame.payload,
+      receptions: frame.receptions,
+      ownReceptions: false,
+      dedupId: frame.dedupId,
+      decoded: storedDecoded(outcome.decoded),
+      codecError: outcome.codecError ?? (outcome.problems.length ? `calibration: ${outcome.problems.slice(0, 5).join('; ')}` : null),
+    }
+    this.uplinks.push(row)
+    this.uplinksByKey.set(uplinkKey(row.deviceId, row.session, row.fCnt), row)
     // Revisions concern earlier frames: apply them before this frame's rows join the buffer.
     for (const r of outcome.revisions) this.revise(r.datastreamId, r.time, r.qc)
     let at = this.pendingLength
@@ -153,7 +216,7 @@ export class BatchWriter {
       this.widen(o.datastreamId, o.time, outcome.baseTimeMs)
     }
     this.pendingLength = at
-    if (outcome.status) this.insertStatus.run(uplinkId, frame.device.id, outcome.baseTimeMs, JSON.stringify(outcome.status))
+    if (outcome.status) this.statuses.push([uplinkId, frame.device.id, outcome.baseTimeMs, JSON.stringify(outcome.status)])
     if (outcome.configAck) this.ackDownlink.run(outcome.baseTimeMs, JSON.stringify(outcome.configAck.results), frame.device.id, outcome.configAck.seq)
     this.touchDeviceLater(frame.device.id, frame.session, frame.fCnt, frame.receivedAtMs)
     return uplinkId
@@ -172,8 +235,34 @@ export class BatchWriter {
     for (const r of this.reviseQc.all(qc, datastreamId, time) as { id: number }[]) this.changes.push({ set: 'Observations', id: r.id, kind: 'update' })
   }
 
-  /** Inserts the buffered observations, largest statements first. */
+  /** Inserts the buffered uplink rows, each with every reception heard in the batch, then their statuses. */
+  private writeUplinks(): void {
+    for (const u of this.uplinks) {
+      this.insertUplink.run(
+        u.id,
+        u.deviceId,
+        u.session,
+        u.fCnt,
+        u.fPort,
+        u.receivedAt,
+        u.source,
+        u.phyPayload,
+        u.payload,
+        JSON.stringify(u.receptions),
+        u.dedupId,
+        u.decoded,
+        u.codecError,
+      )
+    }
+    this.uplinks = []
+    this.uplinksByKey.clear()
+    for (const s of this.statuses) this.insertStatus.run(s[0], s[1], s[2], s[3])
+    this.statuses = []
+  }
+
+  /** Inserts the buffered observations, largest statements first (after the uplinks they reference). */
   private writePending(): void {
+    if (this.uplinks.length) this.writeUplinks()
     const pending = this.pending
     const rows = this.pendingLength / OBSERVATION_COLUMNS
     if (rows === 0) return
@@ -229,9 +318,12 @@ export class BatchWriter {
     }
   }
 
-  /** Writes the datastream ranges; call at the end of the batch transaction. */
+  /** Writes everything buffered; call at the end of the batch transaction. */
   finish(): void {
+    this.writeUplinks()
     this.writePending()
+    // The next batch reads max(id) again (another process may have written in between).
+    this.nextUplinkId = 0
     for (const t of this.devices.values()) this.touchDevice.run(t)
     this.devices.clear()
     for (const [id, r] of this.ranges) {
@@ -243,6 +335,10 @@ export class BatchWriter {
 
   /** After a failed transaction: drops whatever was buffered for it. */
   abort(): void {
+    this.nextUplinkId = 0
+    this.uplinks = []
+    this.uplinksByKey.clear()
+    this.statuses = []
     this.pendingLength = 0
     this.revisedPending = []
     this.newestPending.clear()

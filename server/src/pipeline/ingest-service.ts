@@ -151,11 +151,15 @@ export class IngestService implements UplinkSink {
         this.qc.reset()
         this.sessions.reset()
       }
+      // IMMEDIATE: the write lock is taken (waiting out another process's write, busy_timeout)
+      // before anything is read. The batch's rows are buffered until its end (BatchWriter), so a
+      // deferred transaction would read for the whole batch and then fail to upgrade
+      // (SQLITE_BUSY_SNAPSHOT) if another process had written meanwhile.
       this.db.transaction(() => {
         for (const p of batch) for (const up of p.uplinks) this.handle(up)
         this.writer.finish()
         this.qc.flush()
-      })()
+      }).immediate()
     } catch (e) {
       // Nothing of the batch is stored: forget in-memory state that ran ahead, refuse the acks.
       this.qc.reset()

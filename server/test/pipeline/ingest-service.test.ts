@@ -1,4 +1,5 @@
 // The pipeline after the LoRaWAN layer, through network-server (already decrypted) uplinks.
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { decodeUplink } from '@reeflink/codecs'
 import { EntityEvents, type EntityChange } from '../../src/events.js'
@@ -98,6 +99,22 @@ describe('ingest pipeline (network-server uplinks)', () => {
     expect(JSON.parse(row.receptions).map((r: any) => r.gatewayId)).toEqual(['aa555a0000000001', 'aa555a0000000002'])
   })
 
+  it('merges a repeat within one batch into the row written at its commit, and a replay with another payload is refused', async () => {
+    const up = appUplink(measurementPayload(ctdRawSamples(store, physical, T)), 9)
+    const other = appUplink(measurementPayload(ctdRawSamples(store, [{ ageS: 0, temperature_degC: 27, pressure_dbar: 8.3, conductivity_S_m: 5.3 }], T)), 9)
+    await ingest.submit([up, { ...up, receptions: [{ gatewayId: 'aa555a0000000002', rssiDbm: -120 }] }, other, appUplink(statusPayload({ batteryMv: 3555 }), 10, 2)])
+    expect(obs('TEMP')).toHaveLength(3)
+    expect(ingest.counts.duplicates).toBe(1)
+    expect(ingest.counts.rejected).toEqual({ replay: 1 })
+    const rows = store.db.prepare('SELECT id, fcnt, receptions FROM uplinks ORDER BY id').all() as any[]
+    expect(rows.map((r) => [r.fcnt, JSON.parse(r.receptions).map((x: any) => x.gatewayId)])).toEqual([
+      [9, ['aa555a0000000001', 'aa555a0000000002']],
+      [10, ['aa555a0000000001']],
+    ])
+    expect(store.db.prepare('SELECT uplink_id FROM device_status').all()).toEqual([{ uplink_id: rows[1].id }])
+    expect(new Set(obs('TEMP').map((o) => o.uplink_id))).toEqual(new Set([rows[0].id]))
+  })
+
   it('keeps every frame raw; a measurement message is not stored decoded again, others are', async () => {
     const payload = measurementPayload(ctdRawSamples(store, physical, T))
     await ingest.submit([appUplink(payload, 21), appUplink(statusPayload({ batteryMv: 3555 }), 22, 2)])
@@ -117,6 +134,31 @@ describe('ingest pipeline (network-server uplinks)', () => {
     expect(codec.codec_error).toMatch(/^truncated/)
     expect(obs('BATT')).toEqual([expect.objectContaining({ result: 3.555, raw: 3555 })])
     expect(store.db.prepare('SELECT count(*) AS n FROM device_status').get()).toEqual({ n: 1 })
+  })
+
+  it('shares the store with another writer: waits for its lock, never reuses its uplink ids', async () => {
+    await ingest.submit([appUplink(measurementPayload(ctdRawSamples(store, physical, T)), 40)])
+    const other = new Database(store.path)
+    try {
+      // Another process stores an uplink between two batches (the batch's ids come after it).
+      const first = store.db.prepare('SELECT device_id, session, received_at FROM uplinks').get() as any
+      other.prepare("INSERT INTO uplinks (device_id, session, fcnt, received_at, source, receptions) VALUES (?, ?, 41, ?, 'other', '[]')").run(first.device_id, first.session, first.received_at)
+      // Holding the write lock: the batch cannot begin, so nothing is acknowledged.
+      store.db.pragma('busy_timeout = 20')
+      other.exec('BEGIN IMMEDIATE')
+      await expect(ingest.submit([appUplink(measurementPayload(ctdRawSamples(store, physical, T + 3600_000)), 42)])).rejects.toThrow(/locked|busy/i)
+      other.exec('ROLLBACK')
+      await ingest.submit([appUplink(measurementPayload(ctdRawSamples(store, physical, T + 3600_000)), 42)])
+    } finally {
+      other.close()
+    }
+    const rows = store.db.prepare('SELECT id, fcnt, source FROM uplinks ORDER BY id').all() as any[]
+    expect(rows.map((r) => [r.fcnt, r.source])).toEqual([
+      [40, 'chirpstack-application-mqtt'],
+      [41, 'other'],
+      [42, 'chirpstack-application-mqtt'],
+    ])
+    expect(new Set(obs('TEMP').map((o) => o.uplink_id))).toEqual(new Set([rows[0].id, rows[2].id]))
   })
 
   it('acknowledges only durable data: submit resolves after the commit, and rejects when it fails', async () => {

@@ -63,6 +63,60 @@ describe('LoRaWAN stage', () => {
     expect(ingest.counts.duplicates).toBe(2)
   })
 
+  it('writes a frame heard by several gateways in one batch once, with every reception, by the commit', async () => {
+    // Counts the UPDATEs of stored uplink rows (a copy arriving after its frame's batch).
+    store.db.exec('CREATE TEMP TABLE reception_updates (id INTEGER)')
+    store.db.exec('CREATE TEMP TRIGGER count_reception_updates AFTER UPDATE OF receptions ON main.uplinks BEGIN INSERT INTO reception_updates VALUES (new.id); END')
+    const updates = () => count('SELECT count(*) AS n FROM reception_updates')
+    const stored: { uplinkId: number; receptions: string[] }[] = []
+    ingest = new IngestService(store.db, new FleetRegistry(store.db), {
+      phy: new LorawanStage(),
+      // As the downlink scheduler does after the dedup window: every reception is in the store.
+      onAccepted: (s) => {
+        for (const { uplinkId } of s) {
+          const row = store.db.prepare('SELECT receptions FROM uplinks WHERE id = ?').get(uplinkId) as any
+          stored.push({ uplinkId, receptions: JSON.parse(row.receptions).map((r: any) => r.gatewayId) })
+        }
+      },
+    })
+    const [a, b, c] = [frame(20), frame(21), frame(22)]
+    await ingest.submit([heard(a, 'aa555a0000000001', 20)])
+    await ingest.submit([heard(a, 'aa555a0000000002', 20), heard(b, 'aa555a0000000001', 21), heard(b, 'aa555a0000000002', 21)])
+    await ingest.submit([heard(c, 'aa555a0000000002', 22), heard(b, 'aa555a0000000003', 21), heard(c, 'aa555a0000000001', 22), heard(c, 'aa555a0000000003', 22)])
+    // Only the copies that came a batch after their frame's are UPDATEs: a's second, b's third.
+    expect(updates()).toBe(2)
+    const rows = store.db.prepare('SELECT id, fcnt, receptions FROM uplinks ORDER BY id').all() as any[]
+    expect(rows.map((r) => [r.fcnt, JSON.parse(r.receptions).map((x: any) => x.gatewayId)])).toEqual([
+      [20, ['aa555a0000000001', 'aa555a0000000002']],
+      [21, ['aa555a0000000001', 'aa555a0000000002', 'aa555a0000000003']],
+      [22, ['aa555a0000000002', 'aa555a0000000001', 'aa555a0000000003']],
+    ])
+    expect(stored.map((s) => s.uplinkId)).toEqual(rows.map((r) => r.id))
+    expect(stored[2]!.receptions).toEqual(['aa555a0000000002', 'aa555a0000000001', 'aa555a0000000003'])
+    // Each frame's observations point at its own uplink row.
+    const links = store.db.prepare('SELECT DISTINCT u.fcnt, o.phenomenon_time FROM observations o JOIN uplinks u ON u.id = o.uplink_id ORDER BY u.fcnt').all() as any[]
+    expect(links.map((l) => [l.fcnt, l.phenomenon_time])).toEqual([
+      [20, T + 20 * 600_000],
+      [21, T + 21 * 600_000],
+      [22, T + 22 * 600_000],
+    ])
+    expect(ingest.counts.duplicates).toBe(5)
+  })
+
+  it('after a failed batch, stores nothing of it and the next batch takes its place', async () => {
+    const a = frame(30)
+    await ingest.submit([heard(frame(29), 'aa555a0000000001', 29)])
+    store.db.exec("CREATE TEMP TRIGGER fail_once BEFORE INSERT ON main.uplinks WHEN new.fcnt = 30 BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    await expect(ingest.submit([heard(a, 'aa555a0000000001', 30), heard(a, 'aa555a0000000002', 30)])).rejects.toThrow(/disk full/)
+    store.db.exec('DROP TRIGGER fail_once')
+    await ingest.submit([heard(a, 'aa555a0000000002', 30), heard(a, 'aa555a0000000003', 30)])
+    const rows = store.db.prepare('SELECT fcnt, receptions FROM uplinks ORDER BY id').all() as any[]
+    expect(rows.map((r) => [r.fcnt, JSON.parse(r.receptions).map((x: any) => x.gatewayId)])).toEqual([
+      [29, ['aa555a0000000001']],
+      [30, ['aa555a0000000002', 'aa555a0000000003']],
+    ])
+  })
+
   it('reconstructs 32-bit counters past 65 535', async () => {
     store.db.prepare("UPDATE devices SET fcnt_up = 65534 WHERE dev_eui = '70b3d57ed0000101'").run()
     ingest = new IngestService(store.db, new FleetRegistry(store.db), { phy: new LorawanStage() })
