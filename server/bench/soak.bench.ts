@@ -1,6 +1,6 @@
 // Soak bench: `reeflink serve` in its own process under 100 virtual ABP buoys sending Semtech UDP
 // uplinks (6 temperature samples each) through 10 gateways as fast as their PUSH_ACKs come back,
-// for SOAK_SECONDS (default 60). Reported: throughput, p99 ack latency over the first and the
+// for SOAK_SECONDS (default 60), or at a steady SOAK_RATE (uplinks/s over the fleet). Reported: throughput, p99 ack latency over the first and the
 // last fifth of the run, the server's RSS after warm-up, at half time and at the end,
 // and the time `reeflink serve` takes from spawn to a ready /health after a SIGKILL.
 import { encodeMeasurements } from '@reeflink/codecs'
@@ -124,6 +124,8 @@ export async function recovery(path: string, config: string, buoy?: Buoy, env: R
 
 export async function run(): Promise<BenchRow[]> {
   const seconds = Number(process.env.SOAK_SECONDS ?? 60)
+  const rate = Number(process.env.SOAK_RATE ?? 0)
+  const periodMs = rate > 0 ? (BUOYS * 1000) / rate : 0
   const dir = mkdtempSync(join(tmpdir(), 'reeflink-soak-'))
   try {
     const { path, buoys } = fleet(dir)
@@ -147,6 +149,11 @@ export async function run(): Promise<BenchRow[]> {
       buoys.map(async (b, i) => {
         const gw = gateways[i % GATEWAYS]
         for (let fCnt = 1; performance.now() < end; fCnt++) {
+          // SOAK_RATE: a steady offered load (uplinks/s over the fleet) instead of as fast as acks come.
+          if (periodMs > 0) {
+            const wait = start + (fCnt - 1) * periodMs + (i * periodMs) / buoys.length - performance.now()
+            if (wait > 0) await new Promise((res) => setTimeout(res, wait))
+          }
           const phy = buildWithLoraPacket({ devAddr: b.devAddr, fCnt, confirmed: false, adr: false, adrAckReq: false, ack: false, fOpts: Buffer.alloc(0), fPort: 1, payload, nwkSKey: b.nwkSKey, appSKey: b.appSKey })
           const t = performance.now()
           if (await gw.push([{ phy, time: new Date(T + fCnt * 3600_000).toISOString() }], 5000)) latencies.push({ at: t - start, ms: performance.now() - t })
