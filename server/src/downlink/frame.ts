@@ -4,13 +4,11 @@
 //   FRMPayload: AES-CTR-like keystream Ai = 0x01 | 0x00 x4 | Dir=1 | DevAddr | FCntDown (32, LE) | 0x00 | i,
 //               key AppSKey, or NwkSKey for FPort 0 (TS001-1.0.4 §4.3.3)
 //   MIC = aes128_cmac(NwkSKey, B0 | msg)[0..3], B0 = 0x49 | 0x00 x4 | Dir=1 | DevAddr | FCntDown | 0x00 | len(msg) (§4.4)
-// Checked against lora-packet in server/test/downlink/frame.test.ts.
-import { createCipheriv } from 'node:crypto'
-import { aesCmac } from '../lorawan/aes-cmac.js'
+// Checked against lora-packet in server/test/downlink/class-a.test.ts. MIC and keystream: lorawan/frame-crypto.ts.
+import { cryptFrmPayload, frameMic } from '../lorawan/frame-crypto.js'
 
 const MTYPE_UNCONFIRMED_DOWN = 0x60
 const MTYPE_CONFIRMED_DOWN = 0xa0
-const DIR_DOWN = 1
 
 export interface DataDownlinkFields {
   /** 8 lower-case hex digits, most significant byte first (as consoles write it). */
@@ -37,25 +35,9 @@ export interface SessionKeys {
   appSKey: Buffer
 }
 
-function block(first: number, devAddrWire: Buffer, fCnt: number, last: number): Buffer {
-  const b = Buffer.alloc(16)
-  b[0] = first
-  b[5] = DIR_DOWN
-  devAddrWire.copy(b, 6)
-  b.writeUInt32LE(fCnt >>> 0, 10)
-  b[15] = last
-  return b
-}
-
 /** Encrypts (or decrypts) a downlink FRMPayload. */
 export function cryptDownlinkFrmPayload(key: Buffer, devAddrWire: Buffer, fCnt: number, data: Buffer): Buffer {
-  const blocks = Math.ceil(data.length / 16)
-  const a = Buffer.alloc(blocks * 16)
-  for (let i = 0; i < blocks; i++) block(0x01, devAddrWire, fCnt, i + 1).copy(a, i * 16)
-  const s = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false).update(a)
-  const out = Buffer.alloc(data.length)
-  for (let i = 0; i < data.length; i++) out[i] = (data[i] as number) ^ (s[i] as number)
-  return out
+  return cryptFrmPayload('down', key, devAddrWire, fCnt, data)
 }
 
 /** The PHYPayload of a data downlink. Throws RangeError on fields no frame can carry (callers validate first). */
@@ -80,6 +62,6 @@ export function buildDataDownlink(f: DataDownlinkFields, keys: SessionKeys): Buf
   }
   const msg = Buffer.concat(parts)
   if (msg.length + 4 > 255) throw new RangeError(`the frame would be ${msg.length + 4} bytes (at most 255)`)
-  const mic = aesCmac(keys.nwkSKey, Buffer.concat([block(0x49, devAddrWire, f.fCntDown, msg.length & 0xff), msg])).subarray(0, 4)
+  const mic = frameMic('down', keys.nwkSKey, msg, devAddrWire, f.fCntDown)
   return Buffer.concat([msg, mic])
 }

@@ -71,6 +71,7 @@ export class DownlinkScheduler {
   private readonly answering = new Set<Promise<void>>()
   private readonly region: RegionParams
   private readonly now: () => number
+  private readonly maxAttempts: number
   private readonly receptionsOf
   private closed = false
 
@@ -80,6 +81,7 @@ export class DownlinkScheduler {
     this.o = { ...options }
     this.region = options.region ?? REGIONS.EU868
     this.now = options.now ?? Date.now
+    this.maxAttempts = options.maxAttempts ?? 5
     this.receptionsOf = options.db.prepare('SELECT receptions FROM uplinks WHERE id = ?')
   }
 
@@ -110,14 +112,13 @@ export class DownlinkScheduler {
     // Nothing queued or awaiting an ACK for this device, and no ACK asked for: the common case.
     if (!confirmedUp && !devicesWithOpenItems.has(device.id)) return
     const ackBit = ((phyPayload[5] as number) & 0x20) !== 0
-    const maxAttempts = this.o.maxAttempts ?? 5
     if (ackBit) {
       const acked = this.o.store.ackConfirmed(device.id, this.now())
       if (acked !== null) this.counts.acked++
     }
     // A confirmed downlink not acknowledged by this uplink was missed: send it again.
     for (const id of this.o.store.unackedConfirmed(device.id, frame.receivedAtMs)) {
-      if (this.o.store.retryOrFail(id, 'no ACK from the device', maxAttempts) === 'failed') this.counts.failed++
+      if (this.o.store.retryOrFail(id, 'no ACK from the device', this.maxAttempts) === 'failed') this.counts.failed++
     }
     const hasPending = this.o.store.pending(device.id, 1).length > 0
     if (!confirmedUp && !hasPending) return
@@ -177,7 +178,7 @@ export class DownlinkScheduler {
     const sent = await scheduleClassA(gateways, uplink, phy, classA)
     if (!sent.ok) {
       this.notSent(sent.error.code, { devEui: device.devEui, detail: sent.error.detail })
-      if (item && this.o.store.retryOrFail(item.id, sent.error.code, this.o.maxAttempts ?? 5) === 'failed') this.counts.failed++
+      if (item && this.o.store.retryOrFail(item.id, sent.error.code, this.maxAttempts) === 'failed') this.counts.failed++
       return
     }
     if (item) this.counts.sent.data++
@@ -201,7 +202,7 @@ export class DownlinkScheduler {
     const error = ack.error ?? 'UNKNOWN'
     this.counts.txAckErrors[error] = (this.counts.txAckErrors[error] ?? 0) + 1
     this.o.logger?.warn({ devEui: sent.devEui, item: sent.itemId, gateway: ack.gatewayEui, error }, 'downlink: gateway refused it (TX_ACK), retried at the next uplink')
-    if (sent.itemId !== null && this.o.store.retryOrFail(sent.itemId, `TX_ACK ${error}`, this.o.maxAttempts ?? 5) === 'failed') this.counts.failed++
+    if (sent.itemId !== null && this.o.store.retryOrFail(sent.itemId, `TX_ACK ${error}`, this.maxAttempts) === 'failed') this.counts.failed++
   }
 
   /** Answers in progress settle; pending timers are dropped. */

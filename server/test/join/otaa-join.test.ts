@@ -28,6 +28,17 @@ let gwFar: DownlinkGateway
 const logLines: string[] = []
 let savedKek: string | undefined
 
+/** The manifest with the example's CTD buoy turned into an OTAA device (its ABP session gone), validated. */
+function ctdAsOtaa(manifest: FleetManifest, joinEui = JOIN_EUI, appKey = APP_KEY.toString('hex')) {
+  const m = structuredClone(manifest) as FleetManifest
+  const dev = m.devices!.find((d) => d.devEui === CTD_DEVICE)!
+  delete dev.abp
+  dev.otaa = { joinEui, appKey }
+  const v = validateManifest(m)
+  if (!v.ok) throw new Error(JSON.stringify(v.problems))
+  return v
+}
+
 async function start(): Promise<void> {
   const config = loadConfig({
     env: {},
@@ -52,12 +63,7 @@ beforeAll(async () => {
   process.env[KEK_ENV] = KEK_HEX
   store = provisionedStore()
   // The example's CTD buoy becomes an OTAA device: its ABP session must go.
-  const m = structuredClone(store.manifest) as FleetManifest
-  const dev = m.devices!.find((d) => d.devEui === CTD_DEVICE)!
-  delete dev.abp
-  dev.otaa = { joinEui: JOIN_EUI.toUpperCase(), appKey: APP_KEY.toString('hex').toUpperCase() }
-  const v = validateManifest(m)
-  if (!v.ok) throw new Error(JSON.stringify(v.problems))
+  const v = ctdAsOtaa(store.manifest, JOIN_EUI.toUpperCase(), APP_KEY.toString('hex').toUpperCase())
   applyManifest(store.db, v.manifest, v.calibrations, Date.now(), Buffer.from(KEK_HEX, 'hex'))
   store.db.close()
   await start()
@@ -219,12 +225,7 @@ describe('OTAA joins', () => {
 
   it('re-provisioning an OTAA device keeps its joined session and join state', () => {
     const before = deviceRow()
-    const m = structuredClone(store.manifest) as FleetManifest
-    const dev = m.devices!.find((d) => d.devEui === CTD_DEVICE)!
-    delete dev.abp
-    dev.otaa = { joinEui: JOIN_EUI, appKey: APP_KEY.toString('hex') }
-    const v = validateManifest(m)
-    if (!v.ok) throw new Error(JSON.stringify(v.problems))
+    const v = ctdAsOtaa(store.manifest)
     const other = openDatabase(store.path)
     try {
       const summary = applyManifest(other, v.manifest, v.calibrations, Date.now(), Buffer.from(KEK_HEX, 'hex'))
@@ -250,12 +251,7 @@ describe('OTAA provisioning seen by reeflink doctor', () => {
   it('an OTAA device without a session yet is fine; an AppKey the KEK cannot open is an error', () => {
     const base = provisionedStore()
     try {
-      const m = structuredClone(base.manifest) as FleetManifest
-      const dev = m.devices!.find((d) => d.devEui === CTD_DEVICE)!
-      delete dev.abp
-      dev.otaa = { joinEui: JOIN_EUI, appKey: APP_KEY.toString('hex') }
-      const v = validateManifest(m)
-      if (!v.ok) throw new Error(JSON.stringify(v.problems))
+      const v = ctdAsOtaa(base.manifest)
       applyManifest(base.db, v.manifest, v.calibrations, Date.now(), Buffer.from(KEK_HEX, 'hex'))
       expect(checkFleet(base.db).filter((f) => f.severity === 'error')).toEqual([])
       expect(checkDeviceKeys(base.db, KEK_HEX).filter((f) => f.severity === 'error')).toEqual([])
