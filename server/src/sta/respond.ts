@@ -2,7 +2,7 @@
 // produced row by row from an open statement, so a response of any size needs bounded memory.
 import { StaError } from './errors.js'
 import type { EntityDef } from './model.js'
-import { encodeSkiptoken, type QueryOptions } from './query-options.js'
+import type { QueryOptions } from './query-options.js'
 import { count, nextQuery, planRows, rootOfCtx, selfLink, skiptokenOf, toEntities, toEntity, toTexts, type Plan, type ReadContext, type Row } from './read.js'
 import { byteRowWriter, ByteSink, valueWriter } from './serialise.js'
 import { isQueryTimeout, pastDeadline } from './deadline.js'
@@ -60,6 +60,23 @@ function continuation(r: CollectionRequest, last: Row, emitted: number): string 
   const { plan } = r
   const token = skiptokenOf(plan, last)
   return token ? nextQuery(r.options.raw, { $top: String(plan.top), $skiptoken: token }) : nextQuery(r.options.raw, { $top: String(plan.top), $skip: String(plan.skip + emitted) })
+}
+
+/** Each row's text (`text`), comma-separated, while it fits the byte limit: the first row that
+ * does not is rejected (PageCut.rejected: pageRows ends the page before it, with a nextLink);
+ * when even the first row does not fit, the response is too large. */
+function* fitting(rows: Iterable<Row>, cut: PageCut, text: (row: Row) => string): Generator<string> {
+  let first = true
+  for (const row of rows) {
+    const t = (first ? '' : ',') + text(row)
+    if (!cut.fits(t)) {
+      cut.rejected = true
+      break
+    }
+    yield t
+    first = false
+  }
+  if (cut.rejected && first) throw cut.tooLarge()
 }
 
 /** Text chunks batched to ~64 KiB; counts the bytes for the response size limit. A Buffer part
@@ -128,34 +145,23 @@ function* jsonCollection(r: CollectionRequest): Generator<string> {
   yield '{'
   if (r.options.count) yield `"@iot.count":${count(ctx, plan)},`
   yield '"value":['
-  let first = true
   const cut = cutOf(r)
   if (r.ref || (plan.writer && !plan.expands.length)) {
     const write = plan.writer
     const root = rootOfCtx(ctx)
-    for (const row of pageRows(r, end, true)) {
-      const text = (first ? '' : ',') + (r.ref ? JSON.stringify({ '@iot.selfLink': selfLink(ctx, plan.entity, row[0]) }) : write!(ctx.base, root, row))
-      if (!cut.fits(text)) {
-        cut.rejected = true
-        break
-      }
-      yield text
-      first = false
-    }
-    if (cut.rejected && first) throw cut.tooLarge()
+    yield* fitting(pageRows(r, end, true), cut, (row) => (r.ref ? JSON.stringify({ '@iot.selfLink': selfLink(ctx, plan.entity, row[0]) }) : write!(ctx.base, root, row)))
   } else {
     // Expansions are fetched for the whole page at once (pages with $expand are not streamed).
     const rows = [...pageRows(r, end, true)]
     const texts = toTexts(ctx, plan, rows)
     for (let i = 0; i < texts.length; i++) {
-      const text = (first ? '' : ',') + texts[i]
+      const text = (i === 0 ? '' : ',') + texts[i]
       if (!cut.fits(text)) {
         if (i === 0) throw cut.tooLarge()
         end.next = continuation(r, rows[i - 1], i)
         break
       }
       yield text
-      first = false
     }
   }
   yield ']'
@@ -174,7 +180,6 @@ function* dataArray(r: CollectionRequest): Generator<string | Buffer> {
   const writers = kinds.map((k) => valueWriter(k.kind, k.cols))
   // Rows of numbers and times straight into the Buffer (or null: the writers' text).
   const fast = byteRowWriter(kinds)
-  const keyCols = plan.keyCols
   const head = `,"components":${JSON.stringify(components)},"dataArray":[`
   yield '{'
   if (r.options.count) yield `"@iot.count":${count(ctx, plan)},`
@@ -197,10 +202,7 @@ function* dataArray(r: CollectionRequest): Generator<string | Buffer> {
   try {
     for (const row of it) {
       if (emitted === plan.top) {
-        if (plan.top > 0 && last) {
-          const token = keyCols ? encodeSkiptoken(keyCols.map((i) => last![i])) : null
-          next = token ? nextQuery(r.options.raw, { $top: String(plan.top), $skiptoken: token }) : nextQuery(r.options.raw, { $top: String(plan.top), $skip: String(plan.skip + plan.top) })
-        }
+        if (plan.top > 0 && last) next = continuation(r, last, emitted)
         break
       }
       if (last && (emitted & 63) === 0 && pastDeadline(ctx.conn)) {
@@ -287,24 +289,15 @@ function* geojson(r: CollectionRequest): Generator<string> {
   const { plan, ctx } = r
   const g = geometryProperty(plan.entity)
   yield '{"type":"FeatureCollection","features":['
-  let first = true
-  const cut = cutOf(r)
   const end = { next: null as string | null }
-  for (const row of pageRows(r, end, true)) {
+  yield* fitting(pageRows(r, end, true), cutOf(r), (row) => {
     const e = toEntity(ctx, plan, row)
     const raw = e[g] as Record<string, unknown> | undefined
     const geometry = raw && raw.type === 'Feature' ? raw.geometry : (raw ?? null)
     const properties = { ...e }
     delete properties[g]
-    const text = (first ? '' : ',') + JSON.stringify({ type: 'Feature', id: row[0], geometry, properties })
-    if (!cut.fits(text)) {
-      cut.rejected = true
-      break
-    }
-    yield text
-    first = false
-  }
-  if (cut.rejected && first) throw cut.tooLarge()
+    return JSON.stringify({ type: 'Feature', id: row[0], geometry, properties })
+  })
   yield ']'
   // The next page as OGC API - Features links it (a foreign member GeoJSON allows).
   if (end.next) yield `,"links":[{"rel":"next","type":"application/geo+json","href":${JSON.stringify(`${ctx.base}${r.path}?${end.next}`)}}]`

@@ -3,44 +3,28 @@
 // (sta/respond.ts: pages end early with a nextLink; CSV over it is a 400), and the other request
 // caps (body size, $top, $expand depth) through `reeflink serve`'s HTTP app.
 import Fastify, { type FastifyInstance } from 'fastify'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config/config.js'
-import { applyManifest } from '../../src/provision/apply-manifest.js'
-import { validateManifest } from '../../src/provision/manifest.js'
 import { startServer } from '../../src/server.js'
 import { staPlugin } from '../../src/sta/index.js'
-import { openDatabase, type Db } from '../../src/store/database.js'
+import type { Db } from '../../src/store/database.js'
+import { bigStore, type BigStore } from '../sta/big-store.js'
 
 const ROWS = 400_000
 const T0 = Date.UTC(2020, 0, 1)
+let store: BigStore
 let dir: string
 let db: Db
 let series: number[]
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'reeflink-query-limits-'))
-  db = openDatabase(join(dir, 'store.db'), { synchronous: 'normal' })
-  const v = validateManifest(parse(readFileSync(new URL('../../../docs/fleet.example.yaml', import.meta.url), 'utf8')))
-  if (!v.ok) throw new Error(JSON.stringify(v.problems))
-  applyManifest(db, v.manifest, v.calibrations, T0)
-  series = (db.prepare('SELECT id FROM datastreams ORDER BY id').all() as { id: number }[]).map((r) => r.id)
-  const ins = db.prepare('INSERT INTO observations (datastream_id, phenomenon_time, result, raw, qc, age_s) VALUES (?, ?, ?, ?, 0, 60)')
-  const per = Math.floor(ROWS / series.length)
-  db.transaction(() => {
-    for (const ds of series) for (let k = 0; k < per; k++) ins.run(ds, T0 + k * 600_000, 20 + Math.sin(k / 144), 500_000 + (k % 1000))
-  })()
-  db.exec('ANALYZE')
+  store = bigStore('reeflink-query-limits-', ROWS, T0)
+  ;({ dir, db, series } = store)
 }, 120_000)
 
-afterAll(() => {
-  db?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => store?.cleanup())
 
 async function app(opts: { queryTimeoutMs?: number; maxResponseBytes?: number; maxTop?: number }): Promise<FastifyInstance> {
   const a = Fastify()

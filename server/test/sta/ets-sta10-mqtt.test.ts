@@ -13,45 +13,24 @@
 // in writes). The relative topics (MqttHelper.getRelativeTopicsForEntitySet / …ForEntity:
 // `Datastreams(1)/Thing`, `Observations(1)/Datastream/Thing`, `Datastreams(1)/Thing/Locations`)
 // are all checked.
-import { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
-import { createServer, type AddressInfo, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EntityEvents } from '../../src/events.js'
-import { attachStaMqtt, type StaMqtt } from '../../src/sta/index.js'
-import { makeFixture, type Fixture } from './fixture.js'
+import type { Fixture } from './fixture.js'
+import { staMqttFixture, type StaMqttFixture } from './mqtt-fixture.js'
 
+let mq: StaMqttFixture
 let f: Fixture
-let broker: Aedes
-let tcp: Server
-let url: string
-let sta: StaMqtt
 let writerKey: string
 const events = new EntityEvents()
-const clients: MqttClient[] = []
-const PUBLIC = 'http://localhost:80'
 
 beforeAll(async () => {
-  f = await makeFixture({ events, mqttEndpoints: ['mqtt://127.0.0.1:1883'] })
-  broker = await Aedes.createBroker()
-  sta = attachStaMqtt({ broker, db: f.db, events, credentials: f.credentials, publicUrl: PUBLIC })
-  tcp = createServer(broker.handle)
-  await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r))
-  url = `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`
-  writerKey = f.credentials.create('ets-mqtt-writer', 'write').key
+  mq = await staMqttFixture(events, 'ets-mqtt-writer')
+  ;({ f, writerKey } = mq)
 })
-afterAll(async () => {
-  for (const c of clients) await c.endAsync(true).catch(() => undefined)
-  sta.close()
-  await new Promise<void>((r) => broker.close(() => tcp.close(() => r())))
-  await f.close()
-})
+afterAll(() => mq?.close())
 
-async function connect(opts: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000, ...opts })
-  clients.push(c)
-  return c
-}
+const connect = (opts?: mqtt.IClientOptions): Promise<MqttClient> => mq.connect(opts)
 
 /** MqttHelper.executeRequests: subscribe to the topics, run the action, then the first message
  * of each topic (waiting up to 3 s for each). */

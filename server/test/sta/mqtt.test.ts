@@ -3,42 +3,26 @@
 // req/create-observations-via-mqtt/observations-creation (A.7), plus the broker's ACL.
 import { Aedes } from 'aedes'
 import mqtt, { type MqttClient } from 'mqtt'
-import { createServer, type AddressInfo, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EntityEvents } from '../../src/events.js'
 import { attachStaMqtt, type StaMqtt } from '../../src/sta/index.js'
-import { ADMIN_KEY, makeFixture, type Fixture } from './fixture.js'
+import { ADMIN_KEY, type Fixture } from './fixture.js'
+import { staMqttFixture, type StaMqttFixture } from './mqtt-fixture.js'
 
+let mq: StaMqttFixture
 let f: Fixture
-let broker: Aedes
-let tcp: Server
 let url: string
 let sta: StaMqtt
-const events = new EntityEvents()
-const clients: MqttClient[] = []
 let writerKey: string
+const events = new EntityEvents()
 
 beforeAll(async () => {
-  f = await makeFixture({ events, mqttEndpoints: ['mqtt://127.0.0.1:1883'] })
-  broker = await Aedes.createBroker()
-  sta = attachStaMqtt({ broker, db: f.db, events, credentials: f.credentials, publicUrl: 'http://localhost:80' })
-  tcp = createServer(broker.handle)
-  await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r))
-  url = `mqtt://127.0.0.1:${(tcp.address() as AddressInfo).port}`
-  writerKey = f.credentials.create('mqtt-writer', 'write').key
+  mq = await staMqttFixture(events, 'mqtt-writer')
+  ;({ f, url, sta, writerKey } = mq)
 })
-afterAll(async () => {
-  for (const c of clients) await c.endAsync(true).catch(() => undefined)
-  sta.close()
-  await new Promise<void>((r) => broker.close(() => tcp.close(() => r())))
-  await f.close()
-})
+afterAll(() => mq?.close())
 
-async function connect(opts: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 3000, ...opts })
-  clients.push(c)
-  return c
-}
+const connect = (opts?: mqtt.IClientOptions): Promise<MqttClient> => mq.connect(opts)
 
 /** Messages on a topic, collected from now on. */
 function collect(c: MqttClient, topic: string): { messages: any[]; next: (n?: number) => Promise<any[]> } {

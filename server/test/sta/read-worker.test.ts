@@ -2,43 +2,25 @@
 // error bodies as on the event loop for a set of queries; streamed pages with backpressure; the
 // watchdog that replaces a worker overrunning the time limit.
 import Fastify, { type FastifyInstance } from 'fastify'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyManifest } from '../../src/provision/apply-manifest.js'
-import { validateManifest } from '../../src/provision/manifest.js'
 import { staPlugin } from '../../src/sta/index.js'
 import { ReadWorkers } from '../../src/sta/read-worker/pool.js'
 import { WINDOW } from '../../src/sta/read-worker/window.js'
-import { openDatabase, type Db } from '../../src/store/database.js'
+import type { Db } from '../../src/store/database.js'
+import { bigStore, type BigStore } from './big-store.js'
 
 const ROWS = 60_000
 const T0 = Date.UTC(2020, 0, 1)
-let dir: string
+let store: BigStore
 let db: Db
 let series: number[]
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'reeflink-read-worker-'))
-  db = openDatabase(join(dir, 'store.db'), { synchronous: 'normal' })
-  const v = validateManifest(parse(readFileSync(new URL('../../../docs/fleet.example.yaml', import.meta.url), 'utf8')))
-  if (!v.ok) throw new Error(JSON.stringify(v.problems))
-  applyManifest(db, v.manifest, v.calibrations, T0)
-  series = (db.prepare('SELECT id FROM datastreams ORDER BY id').all() as { id: number }[]).map((r) => r.id)
-  const ins = db.prepare('INSERT INTO observations (datastream_id, phenomenon_time, result, raw, qc, age_s) VALUES (?, ?, ?, ?, 0, 60)')
-  const per = Math.floor(ROWS / series.length)
-  db.transaction(() => {
-    for (const ds of series) for (let k = 0; k < per; k++) ins.run(ds, T0 + k * 600_000, 20 + Math.sin(k / 144), 500_000 + (k % 1000))
-  })()
-  db.exec('ANALYZE')
+  store = bigStore('reeflink-read-worker-', ROWS, T0)
+  ;({ db, series } = store)
 }, 60_000)
 
-afterAll(() => {
-  db?.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => store?.cleanup())
 
 async function app(opts: { readWorkers: number; queryTimeoutMs?: number; maxResponseBytes?: number }): Promise<FastifyInstance> {
   const a = Fastify()
