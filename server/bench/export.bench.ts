@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { exportPlugin } from '../src/export/index.js'
 import { openDatabase, type Db } from '../src/store/database.js'
 
-type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number }
+import type { BenchRow } from './support.js'
 
 const START = Date.UTC(2018, 0, 1)
 const STEP = 600_000

@@ -19,7 +19,7 @@ import { SemtechUdpServer } from '../src/ingest/semtech/server.js'
 import { parseTtsApplicationUp } from '../src/ingest/tts/applicationUp.js'
 import type { UplinkSink } from '../src/ingest/types.js'
 
-type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number }
+import type { BenchRow } from './support.js'
 
 const fixtures = new URL('../test/ingest/fixtures/', import.meta.url)
 const text = (name: string) => readFileSync(new URL(name, fixtures), 'utf8')

@@ -5,21 +5,14 @@
 // inserted one prepared INSERT per row, in transactions of the server's mean batch size) into
 // the same schema, in the same run. The CPU the bench's own gateway client used is reported
 // too: it shares the machine's cores with the server.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { openDatabase, type Db } from '../src/store/database.js'
 import { buildWithLoraPacket } from '../test/lorawan/lora-packet-frames.js'
 import { ctdRawSamples, measurementPayload, provisionedStore } from '../test/support/fleet.js'
 import { TestGateway } from '../test/support/semtech-gateway.js'
 import { startServeProcess } from '../test/support/serve-process.js'
-
-interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: number
-  ratio?: number
-}
+import { processCpuS as cpuSeconds, processMemoryMb, type BenchRow } from './support.js'
 
 const UPLINKS = 20_000
 /** PUSH_DATA datagrams in flight, each with RXPK_PER_PUSH frames (a concentrator delivers several at once under load). */
@@ -38,17 +31,8 @@ export function benchServeArgs(dir: string): string[] {
   return ['--config', file]
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024
-}
-
-/** CPU seconds (user + system) a process used so far, from /proc (clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
+/** Peak RSS of a process, MB. */
+const rssMb = (pid: number) => processMemoryMb(pid, 'VmHWM')
 
 /** Mean frames per committed batch, from the server's /metrics (reeflink_ingest_batch_frames). */
 async function meanBatchFrames(httpPort: number): Promise<number> {

@@ -5,14 +5,7 @@ import { Deduplicator, processDataFrame, readUplinkFrame, type DataUpFrame, type
 import { cryptUplinkFrmPayload, uplinkMic } from '../src/lorawan/frame-crypto.js'
 import type { PhyUplink } from '../src/ingest/types.js'
 import { buildWithLoraPacket, fCntMSBytes, lora } from '../test/lorawan/lora-packet-frames.js'
-
-interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: number
-  ratio?: number
-}
+import type { BenchRow } from './support.js'
 
 /** Operations per second of f(i), best of 3 runs of about `ms` each after a warm-up. */
 function opsPerSecond(f: (i: number) => unknown, ms = 400): number {

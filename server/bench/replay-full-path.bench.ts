@@ -28,14 +28,7 @@ import { manifestFromFleet } from '../src/sim/fleet-manifest.js'
 import { openDatabase } from '../src/store/database.js'
 import { startServeProcess } from '../test/support/serve-process.js'
 import { benchServeArgs, run as runIngestBench } from './ingest.bench.js'
-
-interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: number
-  ratio?: number
-}
+import { processCpuS as cpuS, type BenchRow } from './support.js'
 
 const BUOYS = 10
 const YEARS = 5
@@ -170,13 +163,10 @@ export async function run(): Promise<BenchRow[]> {
   ]
 }
 
-/** CPU seconds (user + system) a process used so far, from /proc (Linux; NaN elsewhere). */
+/** processCpuS, NaN where there is no /proc (not Linux). */
 function processCpuS(pid: number): number {
   try {
-    // Fields after the command name: state is field 3, utime 14 and stime 15 (clock ticks, 100/s).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
+    return cpuS(pid)
   } catch {
     return Number.NaN
   }

@@ -15,7 +15,7 @@ import {
   type RawCtdSample,
 } from '../src/science/index.js';
 
-type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number };
+import type { BenchRow } from './support.js'
 
 const SENSORS = {
   temperature: { sensorType: 'SBE37-temperature', serialNumber: 'bench' },

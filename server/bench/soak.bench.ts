@@ -5,7 +5,7 @@
 // and the time `reeflink serve` takes from spawn to a ready /health after a SIGKILL.
 import { encodeMeasurements } from '@reeflink/codecs'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { applyManifest } from '../src/provision/apply-manifest.js'
@@ -16,16 +16,9 @@ import { TestGateway } from '../test/support/semtech-gateway.js'
 import { startServeProcess } from '../test/support/serve-process.js'
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { processMemoryMb, type BenchRow } from './support.js'
 
 const BIN = new URL('../bin/reeflink.mjs', import.meta.url).pathname
-
-interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: number
-  ratio?: number
-}
 
 const BUOYS = 100
 const GATEWAYS = 10
@@ -58,9 +51,7 @@ export function fleet(dir: string): { path: string; buoys: Buoy[] } {
   return { path, buoys }
 }
 
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
-}
+const rssMb = (pid: number) => processMemoryMb(pid, 'VmRSS')
 
 function p99(xs: number[]): number {
   if (!xs.length) return NaN

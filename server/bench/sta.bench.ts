@@ -15,7 +15,7 @@ import { validateManifest } from '../src/provision/manifest.js'
 import { staPlugin } from '../src/sta/index.js'
 import { openDatabase, type Db } from '../src/store/database.js'
 
-type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number }
+import type { BenchRow } from './support.js'
 
 const TOTAL = Number(process.env.STA_BENCH_ROWS ?? 10_000_000)
 const STEP = 600_000

@@ -320,8 +320,7 @@ export class BatchWriter {
 
   /** Writes everything buffered; call at the end of the batch transaction. */
   finish(): void {
-    this.writeUplinks()
-    this.writePending()
+    this.writePending() // the uplinks first, then their observations
     // The next batch reads max(id) again (another process may have written in between).
     this.nextUplinkId = 0
     for (const t of this.devices.values()) this.touchDevice.run(t)

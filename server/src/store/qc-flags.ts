@@ -12,15 +12,11 @@ const ALL_PASS = 0x111111
 
 export function packQcFlags(flags: QcFlags): number {
   let packed = 0
-  for (let i = 0; i < QC_TESTS.length; i++) {
-    const f = flags[QC_TESTS[i]]
-    if (f === undefined) continue
-    if (!(f >= 0 && f <= 15 && (f | 0) === f)) throw new RangeError(`QC flag ${QC_TESTS[i]} must be 0..15, got ${f}`)
-    packed |= f << (4 * i)
-  }
+  for (let i = 0; i < QC_TESTS.length; i++) packed |= flagBits(flags[QC_TESTS[i]], i)
   return packed ^ ALL_PASS
 }
 
+/** Flag `f` of test `i` shifted into its nibble (0 when the test was not run); throws if not 0..15. */
 function flagBits(f: number | undefined, i: number): number {
   if (f === undefined) return 0
   if (!(f >= 0 && f <= 15 && (f | 0) === f)) throw new RangeError(`QC flag ${QC_TESTS[i]} must be 0..15, got ${f}`)

@@ -7,9 +7,8 @@
 import type { NcAttributeSpec, NcFileSpec, NcVariableSpec } from '../netcdf/index.js';
 import {
   isoSeconds,
-  ncFloat,
-  ncText,
-  OCEANSITES_FILL_FLOAT,
+  ncFloat as float,
+  ncText as text,
   OCEANSITES_PARAMETERS,
   oceanSitesDays,
   oceanSitesParameterAttributes,
@@ -20,16 +19,13 @@ import {
 import type { MeasuredSeries } from './instrument-record.js';
 import type { SampleParameter, StationSpec } from './station-spec.js';
 
-const FILL_FLOAT = OCEANSITES_FILL_FLOAT;
 const PARAMETERS: Record<SampleParameter, OceanSitesParameter> = OCEANSITES_PARAMETERS;
 
 const QC_FLAG_VALUES = [0, 1, 2, 3, 4, 5, 7, 8, 9];
 const QC_FLAG_MEANINGS =
   'no_qc_performed good_data probably_good_data bad_data_that_are_potentially_correctable bad_data value_changed nominal_value interpolated_value missing_value';
 
-const text = ncText;
-const float = ncFloat;
-
+/** The OceanSITES file name: OS_<platform>_<deployment>_<mode>_<content>.nc */
 export function oceanSitesFileName(station: StationSpec): string {
   const deployment = `${station.start.slice(0, 4)}${station.start.slice(5, 7)}`;
   const content = station.parameters.includes('CNDC') || station.parameters.includes('PSAL') ? 'CTD' : station.parameters.includes('PRES') ? 'TP' : 'T';
