@@ -1,5 +1,5 @@
 // Child processes a HIL test started (DeviceScript VMs, reeflink serve), recorded by pid in a
-// folder so that the global teardown (test/global-teardown.ts) can kill what a crashed or
+// folder so that the global teardown (test/global-setup.ts) can kill what a crashed or
 // interrupted test file left behind. afterAll hooks kill their own children first.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,4 +8,5 @@ export * from './rig.ts';
 export * from './server.ts';
 export * from './source.ts';
 export * from './sta.ts';
+export * from './start.ts';
 export * from './virtual-buoy.ts';

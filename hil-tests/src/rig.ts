@@ -12,11 +12,8 @@ import { decodeUplink, encodeDownlink, type ConfigDownlink, type Uplink as Uplin
 import type { AirTransmission } from '@reeflink/devices';
 import { buildDownlink, parseLoRaWanUplink, type ParsedUplink } from './lorawan.ts';
 import { rawFor, type PhysicalRecord } from './fleet.ts';
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SemtechForwarder, type GatewayDownlink, type Reception } from './forwarder.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { runReeflink, startServer, type RunningServer } from './server.ts';
 import { VirtualBuoy, type AbpKeys, type OtaaKeys, type RawReadings } from './virtual-buoy.ts';
 import type { BuiltFirmware } from './firmware.ts';
 
@@ -68,9 +65,6 @@ export interface ServerDownlink extends GatewayDownlink {
 
 /** How far a receive window may open from a downlink's due time and still take it (VM latency). */
 const WINDOW_TOLERANCE_MS = 900;
-
-/** The server's bin, as hil-tests/src/server.ts runs it (REEFLINK_HIL_SERVER_BIN: another build). */
-const SERVER_BIN = process.env.REEFLINK_HIL_SERVER_BIN || join(dirname(fileURLToPath(import.meta.resolve('@reeflink/server'))), '..', 'bin', 'reeflink.mjs');
 
 export class HilRig {
   server!: RunningServer;
@@ -166,7 +160,7 @@ export class HilRig {
   /** Resolves with the first heard frame (from index `from`) that satisfies `pred`; rejects after timeoutMs. */
   waitHeard(pred: (h: Heard) => boolean, timeoutMs: number, from = 0): Promise<Heard> {
     return new Promise((resolve, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms (${this.heard.length} heard)\n${this.buoy.consoleText().split('\n').slice(-40).join('\n')}`)), timeoutMs);
+      const deadline = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms (${this.heard.length} heard)\n${this.consoleTail()}`)), timeoutMs);
       const check = () => {
         for (let i = from; i < this.heard.length; i++) {
           if (pred(this.heard[i]!)) {
@@ -205,15 +199,10 @@ export class HilRig {
    * the running server's database), as an operator would; the server sends it after the next
    * uplink. Returns the CLI's output; throws when it fails.
    */
-  enqueueDownlink(devEui: string, args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [SERVER_BIN, 'downlink', devEui, ...args, '--database', this.server.database], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`reeflink downlink ${args.join(' ')} exited ${code}:\n${out}`))));
-    });
+  async enqueueDownlink(devEui: string, args: string[]): Promise<string> {
+    const { code, output } = await runReeflink(['downlink', devEui, ...args, '--database', this.server.database]);
+    if (code !== 0) throw new Error(`reeflink downlink ${args.join(' ')} exited ${code}:\n${output}`);
+    return output;
   }
 
   private fCntDown = 0;
@@ -234,9 +223,14 @@ export class HilRig {
   async until(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms\n${this.buoy.consoleText().split('\n').slice(-40).join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms\n${this.consoleTail()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** The VM console's last 40 lines, for failure messages. */
+  private consoleTail(): string {
+    return this.buoy.consoleText().split('\n').slice(-40).join('\n');
   }
 
   /** Waits until every forwarded frame got its PUSH_ACK (or gave up). */

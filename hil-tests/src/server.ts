@@ -7,15 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { forgetChild, recordChild } from './children.ts';
-
 import { fileURLToPath } from 'node:url';
+import { forgetChild, recordChild } from './children.ts';
 
 /**
  * The server's bin (its package exports only sources; the bin sits next to src/).
  * REEFLINK_HIL_SERVER_BIN runs another build instead (an installed release, another checkout).
  */
-const BIN = process.env.REEFLINK_HIL_SERVER_BIN || join(dirname(fileURLToPath(import.meta.resolve('@reeflink/server'))), '..', 'bin', 'reeflink.mjs');
+export const SERVER_BIN = process.env.REEFLINK_HIL_SERVER_BIN || join(dirname(fileURLToPath(import.meta.resolve('@reeflink/server'))), '..', 'bin', 'reeflink.mjs');
 
 export interface RunningServer {
   http: string;
@@ -28,9 +27,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function run(args: string[]): Promise<{ code: number | null; output: string }> {
+/** Runs `reeflink …args` (the server's CLI) to completion; its stdout and stderr, interleaved. */
+export function runReeflink(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     recordChild(child.pid, 'reeflink ' + args[0]);
     let output = '';
     child.stdout.on('data', (b: Buffer) => (output += b.toString()));
@@ -49,12 +49,12 @@ export async function startServer(manifest: unknown, timeoutMs = 60_000): Promis
   const database = join(dir, 'reeflink.db');
   const manifestFile = join(dir, 'fleet.json');
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
-  const p = await run(['provision', manifestFile, '--database', database, '--log-level', 'warn']);
+  const p = await runReeflink(['provision', manifestFile, '--database', database, '--log-level', 'warn']);
   if (p.code !== 0) throw new Error(`reeflink provision failed (${p.code}):\n${p.output}`);
 
   const child: ChildProcess = spawn(
     process.execPath,
-    [BIN, 'serve', '--database', database, '--http-port', '0', '--udp-port', '0', '--no-mqtt', '--log-level', 'info'],
+    [SERVER_BIN, 'serve', '--database', database, '--http-port', '0', '--udp-port', '0', '--no-mqtt', '--log-level', 'info'],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REEFLINK_LOG_LEVEL: '' } },
   );
   recordChild(child.pid, 'reeflink serve');

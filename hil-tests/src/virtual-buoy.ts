@@ -77,26 +77,13 @@ export class VirtualBuoy {
     recordChild(devs.pid, 'devs run main_hil');
     this.devs = devs;
     this.runs.push(devs);
-    if (provision && this.o.otaa) {
-      await writeVmSettings(this.vm!, {
-        hil_interval: this.o.intervalS,
-        hil_hold: this.o.holdS ?? 1,
-        hil_dr: this.o.dataRate ?? 5,
-        lw_deveui: this.o.otaa.devEui.toUpperCase(),
-        lw_joineui: this.o.otaa.joinEui.toUpperCase(),
-        // Last: the program starts once lw_appkey (OTAA) or lw_devaddr (ABP) is there.
-        lw_appkey: this.o.otaa.appKey.toUpperCase(),
-      });
-    } else if (provision) {
-      await writeVmSettings(this.vm!, {
-        hil_interval: this.o.intervalS,
-        hil_hold: this.o.holdS ?? 1,
-        hil_dr: this.o.dataRate ?? 5,
-        lw_nwkskey: this.o.keys.nwkSKey.toUpperCase(),
-        lw_appskey: this.o.keys.appSKey.toUpperCase(),
-        // Last: the program starts once lw_devaddr is there.
-        lw_devaddr: this.o.keys.devAddr.toUpperCase(),
-      });
+    if (provision) {
+      const { otaa, keys } = this.o;
+      // Written in order, the key last: the program starts once lw_appkey (OTAA) or lw_devaddr (ABP) is there.
+      const lorawan = otaa
+        ? { lw_deveui: otaa.devEui.toUpperCase(), lw_joineui: otaa.joinEui.toUpperCase(), lw_appkey: otaa.appKey.toUpperCase() }
+        : { lw_nwkskey: keys.nwkSKey.toUpperCase(), lw_appskey: keys.appSKey.toUpperCase(), lw_devaddr: keys.devAddr.toUpperCase() };
+      await writeVmSettings(this.vm!, { hil_interval: this.o.intervalS, hil_hold: this.o.holdS ?? 1, hil_dr: this.o.dataRate ?? 5, ...lorawan });
     }
     await devs.waitForLine(/^hil: pipe bound/, 60_000);
   }

@@ -8,11 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeDownlink, type MeasurementBatch, type StatusMessage } from '@reeflink/codecs';
 import { loraPacket } from '@reeflink/simulator';
-import { buildHilFirmware, removeFirmware, type BuiltFirmware } from '../src/firmware.ts';
-import { HIL_GATEWAY_EUI, HIL_KEYS, HIL_STATION, hilManifest } from '../src/fleet.ts';
-import { HilRig, type Heard } from '../src/rig.ts';
-import { loadSource } from '../src/source.ts';
-import { datastreamIds, metricSum, observations, waitForObservations } from '../src/sta.ts';
+import { HIL_GATEWAY_EUI, HIL_KEYS } from '../src/fleet.ts';
+import type { HilRig, Heard } from '../src/rig.ts';
+import { metricSum, observations, waitForObservations } from '../src/sta.ts';
+import { startHilRig } from '../src/start.ts';
 
 /** The VM's compressed interval (docs/hil.md "Time"), and the one the downlink sets (the codec's minimum). */
 const INTERVAL_S = 2;
@@ -34,30 +33,16 @@ function spacingsS(times: number[]): number[] {
 
 describe('downlink: setInterval from the operator to the buoy through reeflink serve', () => {
   let rig: HilRig;
-  let firmware: BuiltFirmware;
   let tId: number;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const source = await loadSource(100);
-    firmware = await buildHilFirmware();
-    rig = new HilRig({
-      firmware,
-      manifest: hilManifest(source),
-      keys: HIL_KEYS,
-      gatewayEui: HIL_GATEWAY_EUI,
-      records: source.records,
-      intervalS: INTERVAL_S,
-      holdS: 1,
-      dataRate: 5,
-    });
-    await rig.start();
-    tId = (await datastreamIds(rig.server, HIL_STATION)).get('Sea water temperature')!;
+    const started = await startHilRig({ recordCount: 100, intervalS: INTERVAL_S });
+    ({ rig, stop } = started);
+    tId = started.ids.get('Sea water temperature')!;
   });
 
-  afterAll(async () => {
-    await rig?.stop();
-    if (firmware) removeFirmware(firmware);
-  });
+  afterAll(() => stop?.());
 
   it('queues setInterval with the CLI, the buoy applies it, acknowledges it, and samples at the new spacing', async () => {
     // Before: the compressed interval (the VM's wake time makes it ~4–6 s in practice).

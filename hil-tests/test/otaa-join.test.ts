@@ -7,11 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeasurementBatch } from '@reeflink/codecs';
 import { loraPacket } from '@reeflink/simulator';
-import { buildHilFirmware, removeFirmware, type BuiltFirmware } from '../src/firmware.ts';
-import { HIL_DEV_EUI, HIL_GATEWAY_EUI, HIL_STATION, hilManifest } from '../src/fleet.ts';
-import { HilRig, type Heard } from '../src/rig.ts';
-import { loadSource } from '../src/source.ts';
-import { datastreamIds, metricSum, waitForObservations } from '../src/sta.ts';
+import { HIL_DEV_EUI, hilManifest } from '../src/fleet.ts';
+import type { HilRig, Heard } from '../src/rig.ts';
+import { metricSum, waitForObservations } from '../src/sta.ts';
+import { startHilRig } from '../src/start.ts';
 
 /** Demonstration OTAA root keys for the virtual buoy only. */
 const OTAA = { devEui: HIL_DEV_EUI, joinEui: '70b3d57ed00f0000', appKey: '5e1c9a0b7d3f2e4a6c8b0d1f3a5c7e9b' };
@@ -31,32 +30,21 @@ function otaaManifest(position: { latitude: number; longitude: number }) {
 
 describe('OTAA join of the virtual buoy through reeflink serve', () => {
   let rig: HilRig;
-  let firmware: BuiltFirmware;
   let ids: Map<string, number>;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const source = await loadSource(100);
-    firmware = await buildHilFirmware();
-    rig = new HilRig({
-      firmware,
-      manifest: otaaManifest(source),
+    ({ rig, ids, stop } = await startHilRig({
+      recordCount: 100,
+      manifest: otaaManifest,
       // Unknown until the join: replaced by the keys derived from the server's Join-accept.
       keys: { devAddr: '00000000', nwkSKey: '00'.repeat(16), appSKey: '00'.repeat(16) },
       otaa: OTAA,
-      gatewayEui: HIL_GATEWAY_EUI,
-      records: source.records,
       intervalS: INTERVAL_S,
-      holdS: 1,
-      dataRate: 5,
-    });
-    await rig.start();
-    ids = await datastreamIds(rig.server, HIL_STATION);
+    }));
   });
 
-  afterAll(async () => {
-    await rig?.stop();
-    if (firmware) removeFirmware(firmware);
-  });
+  afterAll(() => stop?.());
 
   it('boot → Join-request → Join-accept from the server → first data uplink → observations in the API', async () => {
     const join = await rig.waitHeard(isJoinRequest, 60_000);

@@ -5,11 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeasurementBatch, StatusMessage } from '@reeflink/codecs';
 import { applyModel } from '@reeflink/server/science';
-import { buildHilFirmware, removeFirmware, type BuiltFirmware } from '../src/firmware.ts';
-import { HIL_CALIBRATIONS, HIL_GATEWAY_EUI, HIL_KEYS, HIL_STATION, hilManifest } from '../src/fleet.ts';
-import { HilRig, type Heard } from '../src/rig.ts';
-import { loadSource } from '../src/source.ts';
-import { datastreamIds, metricSum, waitForObservations, type StaObservation } from '../src/sta.ts';
+import { HIL_CALIBRATIONS } from '../src/fleet.ts';
+import type { HilRig, Heard } from '../src/rig.ts';
+import { metricSum, waitForObservations, type StaObservation } from '../src/sta.ts';
+import { startHilRig } from '../src/start.ts';
 
 /** Sampling interval in the VM, s: stands for the records' 10 minutes (×300; docs/hil.md "Time"). */
 const INTERVAL_S = 2;
@@ -21,30 +20,14 @@ const isStatus = (h: Heard) => h.message?.type === 'status';
 
 describe('virtual buoy (DeviceScript VM) through reeflink serve', () => {
   let rig: HilRig;
-  let firmware: BuiltFirmware;
   let ids: Map<string, number>;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const source = await loadSource(200);
-    firmware = await buildHilFirmware();
-    rig = new HilRig({
-      firmware,
-      manifest: hilManifest(source),
-      keys: HIL_KEYS,
-      gatewayEui: HIL_GATEWAY_EUI,
-      records: source.records,
-      intervalS: INTERVAL_S,
-      holdS: 1,
-      dataRate: 5,
-    });
-    await rig.start();
-    ids = await datastreamIds(rig.server, HIL_STATION);
+    ({ rig, ids, stop } = await startHilRig({ recordCount: 200, intervalS: INTERVAL_S }));
   });
 
-  afterAll(async () => {
-    await rig?.stop();
-    if (firmware) removeFirmware(firmware);
-  });
+  afterAll(() => stop?.());
 
   /** Checks stored temperature observations against the records the rig served. */
   function checkAgainstSource(obs: StaObservation[]): number {
