@@ -54,11 +54,19 @@ export function runDevs(args: string[], timeoutMs = 60_000): Promise<DevsResult>
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
-/** Console lines printed by the program in the VM ("WASM> " prefix and colours removed). */
-export function vmConsoleLines(stdout: string): string[] {
+/**
+ * Console lines printed by the program in the VM ("WASM> " prefix and colours removed). `prefix`
+ * picks another source: `devs devtools` prints a board's console (its serial log) as "DEV> ".
+ */
+export function vmConsoleLines(stdout: string, prefix: string | RegExp = 'WASM> '): string[] {
   const lines: string[] = [];
   for (const raw of stdout.replace(ANSI, '').split(/\r?\n/)) {
-    if (raw.startsWith('WASM> ')) lines.push(raw.slice('WASM> '.length));
+    if (typeof prefix === 'string') {
+      if (raw.startsWith(prefix)) lines.push(raw.slice(prefix.length));
+    } else {
+      const m = prefix.exec(raw);
+      if (m && m.index === 0) lines.push(raw.slice(m[0].length));
+    }
   }
   return lines;
 }
@@ -106,6 +114,10 @@ export interface DevsProcess {
   kill(): Promise<void>;
   /** Process id of the CLI (for cleanup of leftovers). */
   pid?: number;
+  /** Resolves with the exit code (null when killed by a signal) once the process has ended. */
+  exited: Promise<number | null>;
+  /** True once the process has ended. */
+  hasExited(): boolean;
 }
 
 export interface SpawnDevsOptions {
@@ -115,15 +127,22 @@ export interface SpawnDevsOptions {
    * `bytecode-dbg.json`, shares neither flash nor build output with other runs.
    */
   cwd?: string;
+  /** Which console lines to collect (default "WASM> ", the VM's; `devs devtools` prints a board's as "DEV> "). */
+  consolePrefix?: string | RegExp;
+  /** Called with each console line as it arrives. */
+  onLine?: (line: string) => void;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
 }
 
 /** Starts `devs <args>` in devices/ and follows the program's console while it runs (e.g. `run x.ts --tcp`). */
 export function spawnDevs(args: string[], options: SpawnDevsOptions = {}): DevsProcess {
   const child = spawn(process.execPath, [DEVS_BIN, ...args], {
     cwd: options.cwd ?? DEVICES_DIR,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const prefix = options.consolePrefix ?? 'WASM> ';
   const lines: string[] = [];
   let raw = '';
   let pending = '';
@@ -133,14 +152,25 @@ export function spawnDevs(args: string[], options: SpawnDevsOptions = {}): DevsP
     pending += s;
     const parts = pending.split(/\r?\n/);
     pending = parts.pop() ?? '';
-    for (const l of vmConsoleLines(parts.join('\n'))) lines.push(l);
+    for (const l of vmConsoleLines(parts.join('\n'), prefix)) {
+      lines.push(l);
+      options.onLine?.(l);
+    }
     for (const w of waiters.splice(0)) w();
   });
   child.stderr.setEncoding('utf8').on('data', (s: string) => (raw += s));
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  let ended = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      ended = true;
+      resolve(code);
+    }),
+  );
   return {
     lines,
     pid: child.pid,
+    exited,
+    hasExited: () => ended,
     output: () => raw.replace(ANSI, ''),
     waitForLine(pattern, timeoutMs, from = 0) {
       return new Promise((resolve, reject) => {
@@ -159,7 +189,7 @@ export function spawnDevs(args: string[], options: SpawnDevsOptions = {}): DevsP
       });
     },
     async kill() {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (!ended && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

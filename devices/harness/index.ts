@@ -5,3 +5,5 @@ export * from './jacdac-tcp.ts';
 export * from './sim-sensors.ts';
 export * from './pipe-air.ts';
 export * from './vm-settings.ts';
+export * from './jacdac-device.ts';
+export * from './devtools.ts';

@@ -1,11 +1,13 @@
 // A Jacdac bus in Node for the DeviceScript VM: `devs run <file> --tcp` makes the VM connect to
 // TCP 127.0.0.1:8082 (a fixed port: one VM, and one test file using it, at a time). This module
 // listens there, bridges the socket into a jacdac-ts bus, and lets tests add simulated servers
-// (sensors whose readings the test sets) on that bus.
+// (sensors whose readings the test sets) on that bus. `connectJacdacBus` is the other way round:
+// the harness is a client of a bus someone else serves on that port (`devs devtools`, which
+// bridges a board on USB serial to it), with the same framing.
 //
 // Framing on the socket, both directions: one length byte then the frame, or 0xff, a 16-bit
 // little-endian length and the frame for frames of 255 bytes or more.
-import { createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { addServer, createProxyBridge, JDBus, type JDServiceServer } from 'jacdac-ts';
 
 export const VM_TCP_PORT = 8082;
@@ -54,25 +56,46 @@ export interface VmBus {
   close(): Promise<void>;
 }
 
+/** A jacdac-ts bus whose frames go to `send` and come from the returned `receive`. */
+function bridgedBus(send: (frame: Buffer) => void): { bus: JDBus; receive: (frame: Buffer) => void } {
+  const bus = new JDBus([], { client: false, disableRoleManager: true });
+  const bridge = createProxyBridge((pkt) => send(frameForSocket(pkt)));
+  bridge.bus = bus;
+  return { bus, receive: (frame) => bridge.receiveFrameOrPacket(new Uint8Array(frame)) };
+}
+
+function simulatedDevices(bus: JDBus): Pick<VmBus, 'addServer' | 'removeServer'> {
+  const providers = new Map<string, unknown>();
+  return {
+    addServer: (name, srv) => {
+      providers.set(name, addServer(bus, name, srv));
+    },
+    removeServer: (name) => {
+      const p = providers.get(name);
+      if (p === undefined) throw new Error(`no simulated device named ${name} on the bus`);
+      providers.delete(name);
+      bus.removeServiceProvider(p);
+    },
+  };
+}
+
 /**
  * Starts a jacdac-ts bus listening for the VM on 127.0.0.1:`port`. The port is fixed, so when
  * another test file (another vitest project) holds it, this waits for it to be free, up to
  * `waitForPortMs`, instead of failing: the VM started afterwards connects to this bus only.
  */
 export async function startVmBus(port = VM_TCP_PORT, waitForPortMs = 300_000): Promise<VmBus> {
-  const bus = new JDBus([], { client: false, disableRoleManager: true });
   let socket: Socket | null = null;
-  const bridge = createProxyBridge((pkt) => {
-    if (socket && !socket.destroyed) socket.write(frameForSocket(pkt));
+  const { bus, receive } = bridgedBus((frame) => {
+    if (socket && !socket.destroyed) socket.write(frame);
   });
-  bridge.bus = bus;
   let onConnect: () => void = () => {};
   const connected = new Promise<void>((resolve) => (onConnect = resolve));
   const server: Server = createServer((s) => {
     socket = s;
     const splitter = new FrameSplitter();
     s.on('data', (chunk: Buffer) => {
-      for (const frame of splitter.push(chunk)) bridge.receiveFrameOrPacket(new Uint8Array(frame));
+      for (const frame of splitter.push(chunk)) receive(frame);
     });
     s.on('error', () => s.destroy());
     onConnect();
@@ -91,22 +114,65 @@ export async function startVmBus(port = VM_TCP_PORT, waitForPortMs = 300_000): P
     await new Promise((r) => setTimeout(r, 500));
   }
   bus.start();
-  const providers = new Map<string, unknown>();
   return {
     bus,
     connected,
-    addServer: (name, srv) => {
-      providers.set(name, addServer(bus, name, srv));
-    },
-    removeServer: (name) => {
-      const p = providers.get(name);
-      if (p === undefined) throw new Error(`no simulated device named ${name} on the bus`);
-      providers.delete(name);
-      bus.removeServiceProvider(p);
-    },
+    ...simulatedDevices(bus),
     close: async () => {
       if (socket) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bus.stop();
+    },
+  };
+}
+
+/**
+ * Joins a Jacdac bus served on 127.0.0.1:`port` (e.g. `devs devtools`, whose bus a board on USB
+ * serial, the DeviceScript VM and `devs deploy --tcp` join too) as one more client: the returned
+ * bus hosts the harness's simulated devices there. Retries the connection until `timeoutMs`.
+ * `onClose` is called if the server closes the connection.
+ */
+export async function connectJacdacBus(port = VM_TCP_PORT, timeoutMs = 30_000, onClose?: () => void): Promise<VmBus> {
+  const deadline = Date.now() + timeoutMs;
+  let socket: Socket;
+  for (;;) {
+    const s = createConnection({ port, host: '127.0.0.1' });
+    const e = await new Promise<Error | null>((resolve) => {
+      s.once('error', resolve);
+      s.once('connect', () => {
+        s.removeListener('error', resolve);
+        resolve(null);
+      });
+    });
+    if (e === null) {
+      socket = s;
+      break;
+    }
+    s.destroy();
+    if (Date.now() > deadline) throw new Error(`no Jacdac bus on 127.0.0.1:${port} within ${timeoutMs} ms: ${e.message}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  socket.setNoDelay(true);
+  let closing = false;
+  const { bus, receive } = bridgedBus((frame) => {
+    if (!socket.destroyed) socket.write(frame);
+  });
+  const splitter = new FrameSplitter();
+  socket.on('data', (chunk: Buffer) => {
+    for (const frame of splitter.push(chunk)) receive(frame);
+  });
+  socket.on('error', () => socket.destroy());
+  socket.on('close', () => {
+    if (!closing) onClose?.();
+  });
+  bus.start();
+  return {
+    bus,
+    connected: Promise.resolve(),
+    ...simulatedDevices(bus),
+    close: async () => {
+      closing = true;
+      socket.destroy();
       await bus.stop();
     },
   };

@@ -17,6 +17,11 @@ declare module 'jacdac-ts' {
   export class JDService {
     readonly serviceClass: number;
     sendPacketAsync(pkt: Packet, ack?: boolean): Promise<void>;
+    register(code: number): JDRegister;
+  }
+  export class JDRegister {
+    refresh(skipIfValue?: boolean): Promise<void>;
+    readonly data: Uint8Array | undefined;
   }
   export class JDDevice {
     readonly deviceId: string;

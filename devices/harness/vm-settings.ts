@@ -9,15 +9,20 @@ import type { VmBus } from './jacdac-tcp.ts';
 /** Settings "set" command: key (string, NUL-terminated), value (bytes). jacdac-spec services/settings.md. */
 const SETTINGS_SET = 0x81;
 
-/** Resolves with the VM's Settings service once its device has announced itself on the bus. */
-export async function vmSettingsService(vm: VmBus, timeoutMs = 60_000): Promise<JDService> {
+/**
+ * Resolves with the VM's Settings service once its device has announced itself on the bus: the
+ * first device with one, or the device `deviceId` (a bus with a board, `devs deploy` or several
+ * VMs on it has more than one).
+ */
+export async function vmSettingsService(vm: VmBus, timeoutMs = 60_000, deviceId?: string): Promise<JDService> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const d of vm.bus.devices({ serviceClass: SRV_SETTINGS })) {
+      if (deviceId !== undefined && d.deviceId !== deviceId) continue;
       const s = d.services({ serviceClass: SRV_SETTINGS })[0];
       if (s) return s;
     }
-    if (Date.now() > deadline) throw new Error(`no Jacdac Settings service (the VM) on the bus within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`no Jacdac Settings service (${deviceId ?? 'the VM'}) on the bus within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -28,9 +33,9 @@ export function settingsSetPayload(key: string, value: unknown): Uint8Array {
   return Uint8Array.from(Buffer.concat([Buffer.from(key, 'utf8'), Buffer.from([0]), Buffer.from(JSON.stringify(value), 'utf8')]));
 }
 
-/** Writes each setting (acknowledged packets); the program reads them with readSetting. */
-export async function writeVmSettings(vm: VmBus, values: Record<string, unknown>, timeoutMs = 60_000): Promise<void> {
-  const service = await vmSettingsService(vm, timeoutMs);
+/** Writes each setting (acknowledged packets) on the first device with a Settings service, or on `deviceId`; the program reads them with readSetting. */
+export async function writeVmSettings(vm: VmBus, values: Record<string, unknown>, timeoutMs = 60_000, deviceId?: string): Promise<void> {
+  const service = await vmSettingsService(vm, timeoutMs, deviceId);
   for (const [key, value] of Object.entries(values)) {
     await service.sendPacketAsync(Packet.from(SETTINGS_SET, settingsSetPayload(key, value)), true);
   }

@@ -1,4 +1,4 @@
-// Child processes a HIL test started (DeviceScript VMs, reeflink serve), recorded by pid in a
+// Child processes a HIL test started (DeviceScript VMs, devs devtools and deploy, reeflink serve), recorded by pid in a
 // folder so that the global teardown (test/global-setup.ts) can kill what a crashed or
 // interrupted test file left behind. afterAll hooks kill their own children first.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

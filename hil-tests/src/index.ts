@@ -9,4 +9,5 @@ export * from './server.ts';
 export * from './source.ts';
 export * from './sta.ts';
 export * from './start.ts';
+export * from './target.ts';
 export * from './virtual-buoy.ts';

@@ -1,6 +1,7 @@
-// The whole HIL rig for the virtual target: NetCDF records → calibration inverses → simulated
-// sensors → firmware in the VM (real application + real LoRaWAN MAC) → pipe radio → this
-// harness's air → Semtech UDP forwarder → a real `reeflink serve` → SensorThings API.
+// The whole HIL rig: NetCDF records → calibration inverses → simulated sensors → firmware on its
+// target (real application + real LoRaWAN MAC; the DeviceScript VM by default, or a board behind
+// `devs devtools`: RigOptions.target) → pipe radio → this harness's air → Semtech UDP forwarder →
+// a real `reeflink serve` → SensorThings API.
 //
 // Time: the VM runs in real time; what is compressed is the sampling interval (`intervalS`,
 // 5 s by default, standing for the records' 10 minutes). Record k is served from the moment the
@@ -16,6 +17,7 @@ import { SemtechForwarder, type GatewayDownlink, type Reception } from './forwar
 import { runReeflink, startServer, type RunningServer } from './server.ts';
 import { VirtualBuoy, type AbpKeys, type OtaaKeys, type RawReadings } from './virtual-buoy.ts';
 import type { BuiltFirmware } from './firmware.ts';
+import type { BuoyTarget } from './target.ts';
 
 export interface Heard {
   tx: AirTransmission;
@@ -39,6 +41,8 @@ export interface ServedRecord {
 
 export interface RigOptions {
   firmware: BuiltFirmware;
+  /** Where the firmware runs (./target.ts); default the DeviceScript VM. */
+  target?: BuoyTarget;
   manifest: unknown;
   /** ABP keys; for an OTAA buoy, the session keys once it has joined (the OTAA test sets them). */
   keys: AbpKeys;
@@ -98,6 +102,7 @@ export class HilRig {
     const first = this.serveNext();
     this.buoy = new VirtualBuoy({
       firmware: this.o.firmware,
+      ...(this.o.target ? { target: this.o.target } : {}),
       keys: this.o.keys,
       ...(this.o.otaa ? { otaa: this.o.otaa } : {}),
       intervalS: this.intervalS,
@@ -228,9 +233,9 @@ export class HilRig {
     }
   }
 
-  /** The VM console's last 40 lines, for failure messages. */
+  /** The firmware console's last 40 lines (and the target's diagnostics), for failure messages. */
   private consoleTail(): string {
-    return this.buoy.consoleText().split('\n').slice(-40).join('\n');
+    return this.buoy.consoleText(40);
   }
 
   /** Waits until every forwarded frame got its PUSH_ACK (or gave up). */

@@ -1,21 +1,19 @@
-// The firmware on virtual hardware: the HIL build (devices/src/main_hil.ts) in the DeviceScript
-// VM, joined to a jacdac-ts bus on TCP 127.0.0.1:8082 that hosts the simulated sensors and the
-// pipe radio's air (PipeAir). The harness provisions the ABP keys and the HIL settings through
-// the VM's Settings service, so nothing secret is compiled in.
+// The buoy's world for the firmware under test: the HIL build (devices/src/main_hil.ts) on a
+// target (./target.ts: the DeviceScript VM by default, or a board behind `devs devtools`), joined
+// to a Jacdac bus on which the harness hosts the simulated sensors and the pipe radio's air
+// (PipeAir). The harness provisions the ABP keys (or OTAA root keys) and the HIL settings through
+// the target's Settings service, so nothing secret is compiled in.
 import {
   agreeingNtcRatio,
   PipeAir,
   SimSensors,
-  spawnDevs,
-  startVmBus,
   writeVmSettings,
   type AirTransmission,
   type AirWindow,
-  type DevsProcess,
   type VmBus,
 } from '@reeflink/devices';
-import { forgetChild, recordChild } from './children.ts';
 import type { BuiltFirmware } from './firmware.ts';
+import { VmTarget, type BuoyTarget } from './target.ts';
 
 export interface RawReadings {
   temperatureRaw: number;
@@ -38,6 +36,8 @@ export interface OtaaKeys {
 
 export interface VirtualBuoyOptions {
   firmware: BuiltFirmware;
+  /** Where the firmware runs; default a new VmTarget (the DeviceScript VM). */
+  target?: BuoyTarget;
   keys: AbpKeys;
   /** When set, the VM is provisioned for OTAA (lw_deveui, lw_joineui, lw_appkey) and `keys` is not written. */
   otaa?: OtaaKeys;
@@ -54,38 +54,37 @@ export interface VirtualBuoyOptions {
 }
 
 export class VirtualBuoy {
-  private vm: VmBus | null = null;
-  private devs: DevsProcess | null = null;
+  private bus: VmBus | null = null;
+  readonly target: BuoyTarget;
   air!: PipeAir;
   sensors!: SimSensors;
-  /** Console lines of every VM process started so far (one entry per boot of the VM process). */
-  readonly runs: DevsProcess[] = [];
 
-  constructor(private readonly o: VirtualBuoyOptions) {}
-
-  /** Starts the bus, the sensors and the air, then the VM, and provisions it. */
-  async start(): Promise<void> {
-    this.vm = await startVmBus();
-    this.air = new PipeAir({ onTransmit: this.o.onTransmit, onWindow: this.o.onWindow });
-    this.vm.addServer('lora pipe', this.air);
-    this.sensors = new SimSensors(this.vm, { ...this.o.initial, ntcRatio: agreeingNtcRatio(this.o.initial.temperatureRaw) ?? 0.5, batteryRatio: this.o.batteryRatio ?? 0.6 });
-    await this.startVm(true);
+  constructor(private readonly o: VirtualBuoyOptions) {
+    this.target = o.target ?? new VmTarget();
   }
 
-  private async startVm(provision: boolean): Promise<void> {
-    const devs = spawnDevs(['run', this.o.firmware.program, '--tcp'], { cwd: this.o.firmware.dir });
-    recordChild(devs.pid, 'devs run main_hil');
-    this.devs = devs;
-    this.runs.push(devs);
-    if (provision) {
-      const { otaa, keys } = this.o;
-      // Written in order, the key last: the program starts once lw_appkey (OTAA) or lw_devaddr (ABP) is there.
-      const lorawan = otaa
-        ? { lw_deveui: otaa.devEui.toUpperCase(), lw_joineui: otaa.joinEui.toUpperCase(), lw_appkey: otaa.appKey.toUpperCase() }
-        : { lw_nwkskey: keys.nwkSKey.toUpperCase(), lw_appskey: keys.appSKey.toUpperCase(), lw_devaddr: keys.devAddr.toUpperCase() };
-      await writeVmSettings(this.vm!, { hil_interval: this.o.intervalS, hil_hold: this.o.holdS ?? 1, hil_dr: this.o.dataRate ?? 5, ...lorawan });
-    }
-    await devs.waitForLine(/^hil: pipe bound/, 60_000);
+  /** Opens the bus, starts the sensors and the air, loads the firmware on the target, and provisions it. */
+  async start(): Promise<void> {
+    this.bus = await this.target.openBus();
+    this.air = new PipeAir({ onTransmit: this.o.onTransmit, onWindow: this.o.onWindow });
+    this.bus.addServer('lora pipe', this.air);
+    this.sensors = new SimSensors(this.bus, { ...this.o.initial, ntcRatio: agreeingNtcRatio(this.o.initial.temperatureRaw) ?? 0.5, batteryRatio: this.o.batteryRatio ?? 0.6 });
+    const from = this.target.console.lines.length;
+    const deviceId = await this.target.load(this.bus, this.o.firmware);
+    const { otaa, keys } = this.o;
+    // Written in order, the key last: the program starts once lw_appkey (OTAA) or lw_devaddr (ABP) is there.
+    const lorawan = otaa
+      ? { lw_deveui: otaa.devEui.toUpperCase(), lw_joineui: otaa.joinEui.toUpperCase(), lw_appkey: otaa.appKey.toUpperCase() }
+      : { lw_nwkskey: keys.nwkSKey.toUpperCase(), lw_appskey: keys.appSKey.toUpperCase(), lw_devaddr: keys.devAddr.toUpperCase() };
+    await writeVmSettings(this.bus, { hil_interval: this.o.intervalS, hil_hold: this.o.holdS ?? 1, hil_dr: this.o.dataRate ?? 5, ...lorawan }, 60_000, deviceId);
+    await this.waitRunning(from);
+  }
+
+  /** Until the program has its radio pipe (after a start or a power cycle). */
+  private async waitRunning(from: number): Promise<void> {
+    await this.target.console.waitForLine(/hil: pipe bound/, 60_000, from).catch((e: Error) => {
+      throw new Error(`${this.target.description}: ${e.message}\n${this.consoleText(40)}`);
+    });
   }
 
   /** Serves these raw readings from now on (and an NTC ratio that agrees with the temperature). */
@@ -94,40 +93,28 @@ export class VirtualBuoy {
     this.sensors.set({ ...r, ...(ntc !== null ? { ntcRatio: ntc } : {}) });
   }
 
-  /** The current VM process (its console). */
-  get process(): DevsProcess {
-    if (!this.devs) throw new Error('virtual buoy not started');
-    return this.devs;
-  }
-
   /** Wall-clock times of the power cycles done so far. */
   readonly powerCycles: number[] = [];
 
-  /** Kills the VM process (a power cut) and starts it again on the same flash: a reboot. */
+  /** A power cut (VM: the process killed and started again on its flash; board: a reset or the power switch), then running again. */
   async powerCycle(): Promise<void> {
     this.powerCycles.push(Date.now());
-    await this.killVm();
-    await this.startVm(false);
-  }
-
-  private async killVm(): Promise<void> {
-    const d = this.devs;
-    this.devs = null;
-    if (d) {
-      await d.kill();
-      forgetChild(d.pid);
-    }
+    const from = this.target.console.lines.length;
+    await this.target.powerCycle();
+    await this.waitRunning(from);
   }
 
   async stop(): Promise<void> {
-    await this.killVm();
     this.air?.close();
-    await this.vm?.close();
-    this.vm = null;
+    await this.target.stop();
+    this.bus = null;
   }
 
-  /** Every console line of every VM process, for failure messages. */
-  consoleText(): string {
-    return this.runs.map((r, i) => `--- VM run ${i} ---\n${r.lines.join('\n')}`).join('\n');
+  /** The program's console over every boot (its last `tail` lines) and the target's diagnostics, for failure messages. */
+  consoleText(tail = Infinity): string {
+    const lines = this.target.console.lines;
+    const text = lines.slice(Math.max(0, lines.length - tail)).join('\n');
+    const d = this.target.diagnostics();
+    return d ? `${text}\n${d}` : text;
   }
 }
