@@ -53,6 +53,38 @@ export function fleet(dir: string): { path: string; buoys: Buoy[] } {
 
 const rssMb = (pid: number) => processMemoryMb(pid, 'VmRSS')
 
+/**
+ * Ack latencies, recorded in typed arrays: one object per ack (hundreds of thousands kept to the
+ * end) grew the bench's own old generation, and its longer GC pauses showed up as ack latency
+ * growing over the run with no server at all (issue #10, docs/operations.md "Soak").
+ */
+class Latencies {
+  private at = new Float64Array(1 << 16)
+  private ms = new Float64Array(1 << 16)
+  length = 0
+
+  push(at: number, ms: number): void {
+    if (this.length === this.at.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.at = grow(this.at)
+      this.ms = grow(this.ms)
+    }
+    this.at[this.length] = at
+    this.ms[this.length++] = ms
+  }
+
+  /** Latencies of the acks whose uplink was sent in [from, to) ms after the start. */
+  between(from: number, to: number): number[] {
+    const out: number[] = []
+    for (let i = 0; i < this.length; i++) if (this.at[i]! >= from && this.at[i]! < to) out.push(this.ms[i]!)
+    return out
+  }
+}
+
 function p99(xs: number[]): number {
   if (!xs.length) return NaN
   const s = [...xs].sort((a, b) => a - b)
@@ -130,7 +162,7 @@ export async function run(): Promise<BenchRow[]> {
     const payload = Buffer.from(enc.value.bytes)
     const start = performance.now()
     const end = start + seconds * 1000
-    const latencies: { at: number; ms: number }[] = []
+    const latencies = new Latencies()
     let lost = 0
     let rssStart = 0
     let rssMid = 0
@@ -147,7 +179,7 @@ export async function run(): Promise<BenchRow[]> {
           }
           const phy = buildWithLoraPacket({ devAddr: b.devAddr, fCnt, confirmed: false, adr: false, adrAckReq: false, ack: false, fOpts: Buffer.alloc(0), fPort: 1, payload, nwkSKey: b.nwkSKey, appSKey: b.appSKey })
           const t = performance.now()
-          if (await gw.push([{ phy, time: new Date(T + fCnt * 3600_000).toISOString() }], 5000)) latencies.push({ at: t - start, ms: performance.now() - t })
+          if (await gw.push([{ phy, time: new Date(T + fCnt * 3600_000).toISOString() }], 5000)) latencies.push(t - start, performance.now() - t)
           else lost++
         }
       }),
@@ -159,8 +191,8 @@ export async function run(): Promise<BenchRow[]> {
     rssStart ||= rssEnd
     rssMid ||= rssEnd
     const fifth = (seconds * 1000) / 5
-    const first = p99(latencies.filter((l) => l.at < fifth).map((l) => l.ms))
-    const last = p99(latencies.filter((l) => l.at >= seconds * 1000 - fifth).map((l) => l.ms))
+    const first = p99(latencies.between(0, fifth))
+    const last = p99(latencies.between(seconds * 1000 - fifth, Infinity))
     for (const g of gateways) g.close()
     server.child.kill('SIGKILL')
     await server.exited

@@ -11,6 +11,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { GatewayReception, PhyUplink, UplinkSourceKind } from '../ingest/types.js'
+import { FifoMap } from './fifo-map.js'
 
 export const DEFAULT_DEDUP_WINDOW_MS = 200
 export const DEFAULT_LATE_MEMORY_MS = 60_000
@@ -66,8 +67,8 @@ export class Deduplicator {
   private readonly newId: () => string
   /** Keyed by the PHYPayload bytes as a latin1 string (one char per byte). */
   private readonly open = new Map<string, OpenGroup>()
-  /** Flushed frames: key -> dedup id and when to forget it, in flush order. */
-  private readonly flushed = new Map<string, { dedupId: string; forgetAtMs: number }>()
+  /** Flushed frames: key -> dedup id and when to forget it, in flush order (oldest found in O(1)). */
+  private readonly flushed = new FifoMap<string, { dedupId: string; forgetAtMs: number }>()
 
   constructor(options: DeduplicatorOptions = {}) {
     this.windowMs = nonNegative(options.windowMs, DEFAULT_DEDUP_WINDOW_MS, 'windowMs')
@@ -142,20 +143,17 @@ export class Deduplicator {
 
   private remember(key: string, dedupId: string, nowMs: number): void {
     if (this.maxRemembered === 0 || this.lateMemoryMs === 0) return
-    this.flushed.delete(key)
+    // A key remembered again becomes the newest (FifoMap.set), as delete + set on a Map.
     this.flushed.set(key, { dedupId, forgetAtMs: nowMs + this.lateMemoryMs })
-    while (this.flushed.size > this.maxRemembered) {
-      const oldest = this.flushed.keys().next()
-      if (oldest.done === true) break
-      this.flushed.delete(oldest.value)
-    }
+    while (this.flushed.size > this.maxRemembered) this.flushed.shift()
   }
 
   private forget(nowMs: number): void {
     // Insertion order is flush order and forgetAtMs grows with it, so stop at the first keeper.
-    for (const [key, entry] of this.flushed) {
-      if (entry.forgetAtMs > nowMs) break
-      this.flushed.delete(key)
+    for (;;) {
+      const oldest = this.flushed.oldest()
+      if (oldest === undefined || oldest[1].forgetAtMs > nowMs) return
+      this.flushed.shift()
     }
   }
 }

@@ -8,6 +8,7 @@ import type { AcceptedFrame } from './frame-stages.js'
 import type { PhyProcessor, PhyResult } from './ingest-service.js'
 import type { Rejection } from './batch-writer.js'
 import type { JoinRequestHandler } from '../join/join-server.js'
+import { FifoMap } from '../lorawan/fifo-map.js'
 
 /** Rejection reasons recorded for raw frames (rejected_uplinks.reason). */
 const REASON: Partial<Record<LorawanRejectionCode, string>> = { mic_mismatch: 'mic_invalid' }
@@ -17,7 +18,8 @@ const REMEMBERED_UPLINKS = 100_000
 
 export class LorawanStage implements PhyProcessor {
   private dedup: Deduplicator
-  private readonly storedByDedupId = new Map<string, number>()
+  /** Oldest forgotten first; a FifoMap because evicting through Map.keys() costs O(holes) (fifo-map.ts). */
+  private readonly storedByDedupId = new FifoMap<string, number>()
   private lastFlushMs = 0
 
   /** `joins`: the OTAA join server (server/src/join); without it Join-requests are rejected. */
@@ -94,10 +96,7 @@ export class LorawanStage implements PhyProcessor {
 
   stored(dedupId: string, uplinkId: number): void {
     this.storedByDedupId.set(dedupId, uplinkId)
-    if (this.storedByDedupId.size > REMEMBERED_UPLINKS) {
-      const oldest = this.storedByDedupId.keys().next().value
-      if (oldest !== undefined) this.storedByDedupId.delete(oldest)
-    }
+    if (this.storedByDedupId.size > REMEMBERED_UPLINKS) this.storedByDedupId.shift()
   }
 
   /** After a failed batch: its uplinks were not stored, so forget everything about them. */
