@@ -168,6 +168,20 @@ export async function run(): Promise<BenchRow[]> {
     let rssMid = 0
     const warm = setTimeout(() => (rssStart = rssMb(server.child.pid!)), Math.min(5000, seconds * 200))
     const mid = setTimeout(() => (rssMid = rssMb(server.child.pid!)), seconds * 500)
+    // Progress on stderr (long soaks run for an hour): the last window's rate, p99 and the RSS.
+    const everyMs = Number(process.env.SOAK_PROGRESS_S ?? Math.max(10, Math.round(seconds / 20))) * 1000
+    let windowStart = 0
+    let ackedBefore = 0
+    const progress = setInterval(() => {
+      const now = performance.now() - start
+      const window = latencies.between(windowStart, now)
+      process.stderr.write(
+        `soak ${Math.round(now / 1000)}/${seconds} s: ${Math.round((latencies.length - ackedBefore) / ((now - windowStart) / 1000))} acked/s, ` +
+          `p99 ${p99(window).toFixed(1)} ms, ${lost} lost, server RSS ${Math.round(rssMb(server.child.pid!))} MB\n`,
+      )
+      windowStart = now
+      ackedBefore = latencies.length
+    }, everyMs)
     await Promise.all(
       buoys.map(async (b, i) => {
         const gw = gateways[i % GATEWAYS]
@@ -186,6 +200,7 @@ export async function run(): Promise<BenchRow[]> {
     )
     clearTimeout(warm)
     clearTimeout(mid)
+    clearInterval(progress)
     const elapsed = (performance.now() - start) / 1000
     const rssEnd = rssMb(server.child.pid!)
     rssStart ||= rssEnd
