@@ -13,6 +13,7 @@ import { IngestCounters, ingestWebhooks, SemtechUdpServer, startMqttIngest } fro
 import { IngestService } from './pipeline/ingest-service.js'
 import { LorawanStage } from './pipeline/lorawan-stage.js'
 import { attachStaMqtt, staPlugin } from './sta/index.js'
+import { watchStaLimits } from './sta/limit-events.js'
 import { CredentialStore } from './auth/index.js'
 import { exportPlugin, portalPlugin } from './export/index.js'
 import { registerHealth } from './ops/health.js'
@@ -168,8 +169,12 @@ export async function startServer(config: ReeflinkConfig, log: Logger): Promise<
     const sourceCounters = new IngestCounters()
     // Refusals by the resource limits, filled in as the limited listeners start (ops/limits.ts).
     const limitRefusals: Record<string, () => number> = {}
+    // SensorThings reads that reach the query time or response size limit, in any thread.
+    const staLimits = watchStaLimits(db.name)
+    closers.push(() => staLimits.stop())
     const metrics: ServerMetrics | null = new ServerMetrics({
       ingest,
+      staLimits: staLimits.counts,
       sourceCounters,
       limitRefusals: () => Object.fromEntries(Object.entries(limitRefusals).map(([k, f]) => [k, f()])),
       downlinks: () => downlinks?.counts ?? null,

@@ -1,12 +1,13 @@
 // Prometheus metrics at /metrics (prom-client): uplinks by outcome, rejections by source and
-// reason, observations, ingest batches, lag and pending frames, HTTP request latencies, and
-// the process's own metrics. Counters kept elsewhere are read at scrape time (collect), so the
+// reason, observations, ingest batches, lag and pending frames, HTTP request latencies,
+// SensorThings reads cut by the query time or response size limits, and the process's own metrics. Counters kept elsewhere are read at scrape time (collect), so the
 // hot paths only bump plain numbers.
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { IngestCounters } from '../ingest/index.js'
 import type { BatchReport, IngestService } from '../pipeline/ingest-service.js'
 import type { DownlinkCounts } from '../downlink/scheduler.js'
+import type { StaLimitCounts } from '../sta/limit-events.js'
 
 export interface MetricsSources {
   ingest: IngestService
@@ -15,6 +16,8 @@ export interface MetricsSources {
   limitRefusals?: () => Record<string, number>
   /** The Class A downlink scheduler's counters (downlink/scheduler.ts), when it runs. */
   downlinks?: () => DownlinkCounts | null
+  /** SensorThings reads that reached http.queryTimeoutMs or http.maxResponseBytes (sta/limit-events.ts). */
+  staLimits?: StaLimitCounts
 }
 
 export class ServerMetrics {
@@ -102,6 +105,29 @@ export class ServerMetrics {
           this.set({ outcome: 'acked', detail: '' }, c.acked)
           this.set({ outcome: 'failed', detail: '' }, c.failed)
           for (const [reason, n] of Object.entries(c.notSent)) this.set({ outcome: 'not_sent', detail: reason }, n)
+        },
+      })
+    }
+    const staLimits = sources.staLimits
+    if (staLimits) {
+      new Counter({
+        name: 'reeflink_sta_query_timeouts_total',
+        help: 'SensorThings reads that reached http.queryTimeoutMs, by outcome: error (503 STA_QUERY_TIMEOUT), next_link (a page ended early with an @iot.nextLink to the rest)',
+        labelNames: ['outcome'],
+        registers: [r],
+        collect() {
+          this.reset()
+          for (const [outcome, n] of Object.entries(staLimits.query_timeout)) this.inc({ outcome }, n)
+        },
+      })
+      new Counter({
+        name: 'reeflink_sta_response_limit_total',
+        help: 'SensorThings responses that reached http.maxResponseBytes, by outcome: next_link (a page ended early with an @iot.nextLink to the rest), error (400 STA_RESPONSE_TOO_LARGE: CSV, or a single entity over the limit)',
+        labelNames: ['outcome'],
+        registers: [r],
+        collect() {
+          this.reset()
+          for (const [outcome, n] of Object.entries(staLimits.response_bytes)) this.inc({ outcome }, n)
         },
       })
     }

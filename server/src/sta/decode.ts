@@ -38,6 +38,15 @@ export function isoMs(ms: number): string {
   return cachedPrefix + t
 }
 
+/** An Observation's resultTime in epoch ms: the stored one, else phenomenonTime + age (in
+ * seconds), as SQL's `COALESCE(result_time, phenomenon_time + age_s * 1000)` computes it (the same
+ * IEEE operations: exact for integers, a double product then sum for a REAL age); null without
+ * an age. */
+export function resultTimeMs(stored: unknown, phenomenon: unknown, age: unknown): unknown {
+  if (stored !== null && stored !== undefined) return stored
+  return typeof phenomenon === 'number' && typeof age === 'number' ? phenomenon + age * 1000 : null
+}
+
 export const isoTime = (ms: unknown): string | null => (typeof ms === 'number' ? isoMs(ms) : typeof ms === 'bigint' ? isoMs(Number(ms)) : null)
 
 function parseJson(text: unknown): unknown {
@@ -80,6 +89,8 @@ export function decode(kind: PropertyKind, v: unknown[]): unknown {
     }
     case 'time':
       return isoTime(v[0])
+    case 'resultTime':
+      return isoTime(resultTimeMs(v[0], v[1], v[2]))
     case 'interval': {
       const a = isoTime(v[0])
       const b = isoTime(v[1])

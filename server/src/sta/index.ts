@@ -11,7 +11,7 @@ import { decode } from './decode.js'
 import { resolvePath } from './path.js'
 import { ReadPool } from './pool.js'
 import { emptyOptions, parseQueryOptions, type QueryOptions } from './query-options.js'
-import { planQuery, toEntity, selfLink, type ReadContext } from './read.js'
+import { planQuery, toEntity, selfLink, type Plan, type ReadContext } from './read.js'
 import { collectionChunks, CONTENT_TYPE } from './respond.js'
 import { boundPlan, collectionPlan, isCostly } from './read-worker/collection.js'
 import { acquireReadWorkers, releaseReadWorkers } from './read-worker/pool.js'
@@ -21,7 +21,10 @@ import { CredentialStore } from '../auth/credentials.js'
 import { checkRole, roleForMethod } from '../auth/http.js'
 import { rawStatement, statement } from './statements.js'
 import { baseUrl } from './url.js'
-import { isQueryTimeout, QueryBudget, registerDeadline } from './deadline.js'
+import { isQueryTimeout, pastDeadline, QueryBudget, registerDeadline } from './deadline.js'
+import { reportStaLimit } from './limit-events.js'
+import { ResponseCache, type ResponseCacheOptions } from './response-cache.js'
+import { CLOCK_SQL } from './filter/functions.js'
 
 export { StaError, STA_ERRORS, type StaErrorCode } from './errors.js'
 export { ENTITIES, type EntityDef } from './model.js'
@@ -55,7 +58,14 @@ export interface StaPluginOptions {
    * never hold the event loop (ingest); default 2, 0: every read on the event loop
    * (sta/read-worker/). An in-memory store reads on the event loop. */
   readWorkers?: number
+  /** Bodies of small collection reads of the entity sets other than Observations, kept while the
+   * store is unchanged (response-cache.ts); default on, false: off (or a cache of one's own). */
+  responseCache?: boolean | ResponseCacheOptions | ResponseCache
 }
+
+/** Whether a plan (or one of its expansions) reads the clock ($filter with now(): its rows
+ * change with time, not with the store). */
+const usesClock = (p: Plan): boolean => p.sql.includes(CLOCK_SQL) || p.expands.some((x) => usesClock(x.plan) || (x.batch !== null && usesClock(x.batch)))
 
 /** Pages above this many rows are streamed from a private connection. */
 const STREAM_ROWS = 1000
@@ -93,6 +103,8 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     if (isStaError(err)) return reply.code(err.statusCode).send(errorBody(err))
     if (isQueryTimeout(err)) {
+      // Counted for /metrics (limit-events.ts), whichever thread the read ran in.
+      reportStaLimit(db.name, 'query_timeout', 'error')
       req.log.warn({ url: req.url, limitMs: err.limitMs }, 'SensorThings read stopped at the query time limit')
       return reply.code(503).send(errorBody(new StaError('STA_QUERY_TIMEOUT', `${err.message}: narrow the request ($filter on phenomenonTime or a Datastream, a smaller $top, no $orderby on computed values) and retry`)))
     }
@@ -111,6 +123,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
   const schema = { querystring: { type: 'object', additionalProperties: { type: 'string' } } }
 
   const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery> }>()
+  const responses = opts.responseCache === false ? null : opts.responseCache instanceof ResponseCache ? opts.responseCache : new ResponseCache(opts.responseCache === true ? {} : opts.responseCache)
 
   // Every read runs inside the request's time budget (sta/deadline.ts): the synchronous part on
   // the main connection here, each step of a stream on its own connection below.
@@ -164,18 +177,28 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     }
     const o = cached.o
     const top = Math.min(o.top ?? defaultTop, maxTop)
+    const costly = workers !== null && isCostly(query)
+    const streamed = top > STREAM_ROWS && o.expand.length === 0
+    // A small collection of a rarely-changing set: the body made earlier at this store version
+    // (response-cache.ts). Not for pages whose rows depend on the clock ($filter with now()).
+    const cacheKey = responses && !costly && !streamed && responses.accepts(target.entity) && !usesClock(cached.plan) ? `${base}|${ctx.root}|${url}` : null
+    const version = cacheKey ? responses!.version(db) : null
+    if (cacheKey && version) {
+      const body = responses!.get(cacheKey, version)
+      if (body !== undefined) return reply.type(CONTENT_TYPE[o.resultFormat]).send(body)
+    }
     // A costly read (options checked, plan made above: bad requests fail here) goes to a worker,
     // which repeats the plan on its own connection and sends the same bytes back.
-    if (workers && isCostly(query)) {
+    if (costly) {
       reply.type(CONTENT_TYPE[o.resultFormat])
       const r = await workers.read({
         entity: target.entity.name, query, key, scope: target.scope, ref: target.ref, path, base, root: ctx.root!, defaultTop, maxTop,
-        timed: ctx.timed === true, maxBytes: maxResponseBytes, limitMs: queryTimeoutMs, stream: top > STREAM_ROWS && o.expand.length === 0,
+        timed: ctx.timed === true, maxBytes: maxResponseBytes, limitMs: queryTimeoutMs, stream: streamed,
       })
       if (r.kind === 'stream') return reply.send(r.body)
       return reply.send(r.parts.every((p) => typeof p === 'string') ? r.parts.join('') : Buffer.concat(r.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
     }
-    const stream = top > STREAM_ROWS && o.expand.length === 0 ? pool.acquire() : null
+    const stream = streamed ? pool.acquire() : null
     const conn = stream ?? db
     const sctx: ReadContext = { ...ctx, conn }
     try {
@@ -184,13 +207,17 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
       reply.type(CONTENT_TYPE[o.resultFormat])
       if (!stream) {
         const parts = [...produce]
-        return reply.send(parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
+        const body = parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)))
+        // Not a page cut short by the query time limit (its rows depend on the clock).
+        if (cacheKey && version && !pastDeadline(db)) responses!.set(cacheKey, version, body)
+        return reply.send(body)
       }
       const chunks = budget.steps(stream, produce)
       // Run the first step now, so a failing query still gets its error status.
       const first = chunks.next()
       const release = () => pool.release(stream)
       let released = false
+      // At most 4 chunks made ahead of a slow client (Readable.from's default is 16).
       const body = Readable.from(
         (function* () {
           try {
@@ -201,6 +228,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
             release()
           }
         })(),
+        { highWaterMark: 4 },
       )
       body.on('close', () => {
         if (!released) {

@@ -26,6 +26,7 @@ export type PropertyKind =
   | 'json' // JSON text → object
   | 'jsonOrString' // JSON text when it parses as an object/array, else the string itself
   | 'time' // epoch ms → ISO 8601
+  | 'resultTime' // [stored ms, phenomenonTime ms, age s] → ISO 8601 of the stored time, else phenomenonTime + age
   | 'interval' // [start ms, end ms] → "start/end"
   | 'timeOrInterval' // [start ms, end ms|null] → "start" or "start/end"
   | 'geometry' // GeoJSON text → object
@@ -321,7 +322,10 @@ export const ENTITIES: EntityDef[] = [
         ],
         type: 'json',
       },
-      { name: 'resultTime', kind: 'time', read: [OBS_RESULT_TIME], filter: [OBS_RESULT_TIME], type: 'datetime' },
+      // Read as its columns and added up in JavaScript (decode.ts resultTimeMs, the same
+      // arithmetic as the SQL): a lean row then holds what the raw read does (id, times, result,
+      // age) and no computed double (one column and one JavaScript number less per row).
+      { name: 'resultTime', kind: 'resultTime', read: ['{a}d.result_time', '{a}.phenomenon_time', '{a}.age_s'], filter: [OBS_RESULT_TIME], type: 'datetime' },
       // Packed QARTOD flags for ingested rows, else what an API client sent.
       { name: 'resultQuality', kind: 'qc', read: ['{a}.qc', '{a}d.result_quality'], filter: ['COALESCE(sta_qc({a}.qc), {a}d.result_quality)'], type: 'json', deep: true },
       interval('validTime', '{a}d.valid_time_start', '{a}d.valid_time_end'),

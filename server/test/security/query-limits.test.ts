@@ -1,7 +1,8 @@
 // SensorThings resource limits on a real file store: the query time limit (sta/deadline.ts:
 // 503 STA_QUERY_TIMEOUT, or a page ending early with a nextLink), the response size limit
 // (sta/respond.ts: pages end early with a nextLink; CSV over it is a 400), and the other request
-// caps (body size, $top, $expand depth) through `reeflink serve`'s HTTP app.
+// caps (body size, $top, $expand depth) through `reeflink serve`'s HTTP app; the /metrics counters
+// of reads cut by the two limits (sta/limit-events.ts), on the event loop and in read workers.
 import Fastify, { type FastifyInstance } from 'fastify'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -180,6 +181,89 @@ describe('response size limit', () => {
       expect(r.json().message).toMatch(/\$top/)
     }
     await a.close()
+  })
+})
+
+describe('limit counters on /metrics (reeflink serve)', () => {
+  const serve = (http: { queryTimeoutMs?: number; maxResponseBytes?: number }) =>
+    startServer(
+      loadConfig({ env: {}, cwd: dir, flags: { database: join(dir, 'store.db'), http: { port: 0, ...http }, mqtt: { embedded: false }, udp: { enabled: false }, log: { level: 'silent' } } }),
+      pino({ level: 'silent' }),
+    )
+
+  /** The counters as /metrics shows them, e.g. { 'reeflink_sta_query_timeouts_total{outcome="error"}': 1 }. */
+  async function limitCounters(base: string): Promise<Record<string, number>> {
+    const text = await (await fetch(`${base}/metrics`)).text()
+    const out: Record<string, number> = {}
+    for (const m of text.matchAll(/^(reeflink_sta_(?:query_timeouts|response_limit)_total\{[^}]*\}) (\d+)$/gm)) out[m[1]!] = Number(m[2])
+    return out
+  }
+
+  /** Polls /metrics until `expected` shows (a report made in a read worker arrives by message). */
+  async function expectCounters(base: string, expected: Record<string, number>): Promise<void> {
+    let seen: Record<string, number> = {}
+    for (let i = 0; i < 100; i++) {
+      seen = await limitCounters(base)
+      if (Object.entries(expected).every(([k, v]) => seen[k] === v)) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(seen).toEqual(expected)
+  }
+
+  const TIMEOUTS = 'reeflink_sta_query_timeouts_total'
+  const BYTES = 'reeflink_sta_response_limit_total'
+
+  it('counts 503 STA_QUERY_TIMEOUT, pages cut at http.maxResponseBytes (event loop and read worker) and 400 STA_RESPONSE_TOO_LARGE', async () => {
+    const server = await serve({ queryTimeoutMs: 40, maxResponseBytes: 64 * 1024 })
+    try {
+      const base = server.urls.http
+      await expectCounters(base, { [`${TIMEOUTS}{outcome="error"}`]: 0, [`${TIMEOUTS}{outcome="next_link"}`]: 0, [`${BYTES}{outcome="error"}`]: 0, [`${BYTES}{outcome="next_link"}`]: 0 })
+      // A $filter read runs in a read worker; its timeout is answered (and counted) on the event loop.
+      const slow = await fetch(`${base}/v1.1/Observations?$top=10&$filter=${encodeURIComponent(SLOW_FILTER)}`)
+      expect(slow.status).toBe(503)
+      expect(((await slow.json()) as { code: string }).code).toBe('STA_QUERY_TIMEOUT')
+      // A page cut by size on the event loop (streamed from a pool connection), and one made in a
+      // read worker ($orderby): both end with a nextLink.
+      for (const url of [`/v1.1/Datastreams(${series[1]})/Observations?$top=20000`, '/v1.1/Observations?$top=1000&$orderby=id']) {
+        const r = await fetch(`${base}${url}`)
+        expect(r.status).toBe(200)
+        expect(((await r.json()) as { '@iot.nextLink'?: string })['@iot.nextLink']).toBeDefined()
+      }
+      const csv = await fetch(`${base}/v1.1/Observations?$top=1000&$resultFormat=CSV`)
+      expect(csv.status).toBe(400)
+      expect(((await csv.json()) as { code: string }).code).toBe('STA_RESPONSE_TOO_LARGE')
+      // A page that fits counts nothing.
+      expect((await fetch(`${base}/v1.1/Datastreams(${series[1]})/Observations?$top=10`)).status).toBe(200)
+      await expectCounters(base, { [`${TIMEOUTS}{outcome="error"}`]: 1, [`${TIMEOUTS}{outcome="next_link"}`]: 0, [`${BYTES}{outcome="error"}`]: 1, [`${BYTES}{outcome="next_link"}`]: 2 })
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('counts a page cut short by the query time limit (with a nextLink) apart from the 503s', async () => {
+    // As in 'ends a long page that has written rows with a nextLink' above: the limit doubles
+    // until the first chunk makes it (the machine's load decides which limit that is).
+    const filter = encodeURIComponent('floor(result mul 100000) mod 4 eq 0 and round(result add minute(phenomenonTime)) ge 0')
+    let cut = false
+    for (let limit = 30; limit <= 960 && !cut; limit *= 2) {
+      const server = await serve({ queryTimeoutMs: limit })
+      try {
+        const r = await fetch(`${server.urls.http}/v1.1/Observations?$top=100000&$orderby=id&$resultFormat=dataArray&$filter=${filter}`)
+        const body = (await r.json()) as { '@iot.nextLink'?: string }
+        if (r.status === 503) {
+          await expectCounters(server.urls.http, { [`${TIMEOUTS}{outcome="error"}`]: 1, [`${TIMEOUTS}{outcome="next_link"}`]: 0, [`${BYTES}{outcome="error"}`]: 0, [`${BYTES}{outcome="next_link"}`]: 0 })
+          continue
+        }
+        expect(r.status).toBe(200)
+        // A scan that finished within the limit cut nothing: the store would be too small.
+        if (!body['@iot.nextLink']) throw new Error(`the page finished within ${limit} ms: the store is too small for this test`)
+        cut = true
+        await expectCounters(server.urls.http, { [`${TIMEOUTS}{outcome="error"}`]: 0, [`${TIMEOUTS}{outcome="next_link"}`]: 1, [`${BYTES}{outcome="error"}`]: 0, [`${BYTES}{outcome="next_link"}`]: 0 })
+      } finally {
+        await server.close()
+      }
+    }
+    expect(cut).toBe(true)
   })
 })
 

@@ -41,8 +41,42 @@ describe('Observations without the observation_details join', () => {
   it('$count and dataArray read the lean plan too', async () => {
     const c = await f.get(`/v1.1/Datastreams(${f.ids.temp})/Observations?$count=true&$top=0`)
     expect(c.body['@iot.count']).toBe(N_TEMP)
-    const a = await f.get(`/v1.1/Datastreams(${f.ids.temp})/Observations?$resultFormat=dataArray&$top=2`)
+    const a = await f.get(`/v1.1/Datastreams(${f.ids.temp})/Observations?$resultFormat=dataArray&$top=2&$select=id,phenomenonTime,resultTime,result`)
     expect(a.body.value[0].dataArray[1]).toEqual([expect.any(Number), new Date(T0 + STEP).toISOString(), new Date(T0 + STEP + 60_000).toISOString(), 25.01])
+    // The default components (every Observation property) from the lean rows too.
+    const all = await f.get(`/v1.1/Datastreams(${f.ids.temp})/Observations?$resultFormat=dataArray&$top=2`)
+    const one = await f.get(`/v1.1/Observations(${a.body.value[0].dataArray[1][0]})`)
+    expect(all.body.value[0].dataArray[1]).toEqual(['@iot.id', 'phenomenonTime', 'result', 'resultTime', 'resultQuality', 'validTime', 'parameters'].map((k) => one.body[k] ?? null))
+  })
+})
+
+describe('Observation resultTime (read as stored time, phenomenonTime and age)', () => {
+  it('is the stored time, else phenomenonTime + age, in JSON, dataArray and $filter alike; distinct: gives each value once', async () => {
+    const ds = f.ids.loggerTemp
+    const t = Date.UTC(2030, 0, 1)
+    const ins = f.db.prepare('INSERT INTO observations (datastream_id, phenomenon_time, result, raw, qc, age_s) VALUES (?, ?, ?, NULL, 0, ?)')
+    // Two rows whose resultTime is the same instant by different columns; one with a REAL age.
+    const a = Number(ins.run(ds, t, 1, 120).lastInsertRowid)
+    const b = Number(ins.run(ds, t + 60_000, 2, 60).lastInsertRowid)
+    const c = Number(ins.run(ds, t + 120_000, 3, 2.5).lastInsertRowid)
+    try {
+      const when = new Date(t + 120_000).toISOString()
+      const filter = encodeURIComponent(`phenomenonTime ge ${new Date(t).toISOString()}`)
+      const json = await f.get(`/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$select=id,resultTime`)
+      expect(json.body.value).toEqual([
+        { '@iot.selfLink': expect.any(String), '@iot.id': a, resultTime: when },
+        { '@iot.selfLink': expect.any(String), '@iot.id': b, resultTime: when },
+        { '@iot.selfLink': expect.any(String), '@iot.id': c, resultTime: new Date(t + 122_500).toISOString() },
+      ])
+      const arr = await f.get(`/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$resultFormat=dataArray&$select=id,resultTime`)
+      expect(arr.body.value[0].dataArray).toEqual(json.body.value.map((o: { '@iot.id': number; resultTime: string }) => [o['@iot.id'], o.resultTime]))
+      const byResultTime = await f.get(`/v1.1/Datastreams(${ds})/Observations?$filter=${encodeURIComponent(`resultTime eq ${when}`)}&$select=id`)
+      expect(byResultTime.body.value.map((o: { '@iot.id': number }) => o['@iot.id'])).toEqual([a, b])
+      const distinct = await f.get(`/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$select=distinct:resultTime`)
+      expect(distinct.body.value.map((o: { resultTime: string }) => o.resultTime).sort()).toEqual([when, new Date(t + 122_500).toISOString()])
+    } finally {
+      f.db.prepare('DELETE FROM observations WHERE id IN (?, ?, ?)').run(a, b, c)
+    }
   })
 })
 

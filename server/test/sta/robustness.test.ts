@@ -50,19 +50,30 @@ describe('never a 500', () => {
 
 describe('result formats', () => {
   it('req/data-array/data-array: dataArray with default and selected components', async () => {
+    // Without $select: every Observation property, in FROST's (and ets-sta10's) order.
     const r = await f.get(`/v1.1/Datastreams(${f.ids.temp})/Observations?$resultFormat=dataArray&$top=2`)
+    const json = await f.get(`/v1.1/Datastreams(${f.ids.temp})/Observations?$top=2`)
+    const components = ['id', 'phenomenonTime', 'result', 'resultTime', 'resultQuality', 'validTime', 'parameters']
     expect(r.body.value).toEqual([
       {
         'Datastream@iot.navigationLink': `http://localhost:80/v1.1/Datastreams(${f.ids.temp})`,
-        components: ['id', 'phenomenonTime', 'resultTime', 'result'],
-        dataArray: [
-          [1, '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', 25],
-          [2, '2024-01-01T00:10:00.000Z', '2024-01-01T00:11:00.000Z', 25.01],
-        ],
+        components,
+        dataArray: json.body.value.map((o: Record<string, unknown>) => components.map((c) => o[c === 'id' ? '@iot.id' : c] ?? null)),
         'dataArray@iot.count': 2,
       },
     ])
+    expect(r.body.value[0].dataArray.map((row: unknown[]) => row.slice(0, 4))).toEqual([
+      [1, '2024-01-01T00:00:00.000Z', 25, '2024-01-01T00:01:00.000Z'],
+      [2, '2024-01-01T00:10:00.000Z', 25.01, '2024-01-01T00:11:00.000Z'],
+    ])
     expect(r.body['@iot.nextLink']).toMatch(/\$resultFormat=dataArray&\$top=2&\$skiptoken=/)
+    // The four components of OGC 18-088's own example, selected.
+    const four = await f.get(`/v1.1/Datastreams(${f.ids.temp})/Observations?$resultFormat=dataArray&$top=2&$select=id,phenomenonTime,resultTime,result`)
+    expect(four.body.value[0].components).toEqual(['id', 'phenomenonTime', 'resultTime', 'result'])
+    expect(four.body.value[0].dataArray).toEqual([
+      [1, '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', 25],
+      [2, '2024-01-01T00:10:00.000Z', '2024-01-01T00:11:00.000Z', 25.01],
+    ])
     const sel = await f.get(`/v1.1/Observations?$resultFormat=DATAARRAY&$select=result,phenomenonTime&$filter=Datastream/@iot.id eq ${f.ids.temp}&$top=1&$count=true`)
     expect(sel.body['@iot.count']).toBe(N_TEMP)
     expect(sel.body.value[0].components).toEqual(['result', 'phenomenonTime'])

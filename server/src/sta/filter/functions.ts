@@ -17,6 +17,9 @@ export interface FunctionDef {
   sql: (a: string[]) => string
 }
 
+/** The clock in SQL (now()): plans holding it are not cached across requests (response-cache.ts). */
+export const CLOCK_SQL = "unixepoch('subsec')"
+
 const part = (fmt: string) => (a: string[]) => `CAST(strftime('${fmt}', ${a[0]} / 1000, 'unixepoch') AS INTEGER)`
 const geo = (name: string) => (a: string[]) => `sta_${name}(${a.join(', ')})`
 
@@ -54,7 +57,7 @@ const DEFS: FunctionDef[] = [
   { name: 'date', args: ['datetime'], returns: 'datetime', sql: (a) => `((${a[0]}) - ((${a[0]}) % 86400000))` },
   { name: 'time', args: ['datetime'], returns: 'duration', sql: (a) => `((${a[0]}) % 86400000)` },
   { name: 'totaloffsetminutes', args: ['datetime'], returns: 'number', sql: (a) => `(CASE WHEN ${a[0]} IS NULL THEN NULL ELSE 0 END)` },
-  { name: 'now', args: [], returns: 'datetime', sql: () => `CAST(unixepoch('subsec') * 1000 AS INTEGER)` },
+  { name: 'now', args: [], returns: 'datetime', sql: () => `CAST(${CLOCK_SQL} * 1000 AS INTEGER)` },
   { name: 'mindatetime', args: ['interval'], spans: true, returns: 'datetime', sql: (a) => a[0] },
   { name: 'maxdatetime', args: ['interval'], spans: true, returns: 'datetime', sql: (a) => a[1] },
   // Temporal relations (FROST-Server's extension, after the time functions proposed for the
