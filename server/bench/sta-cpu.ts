@@ -4,12 +4,14 @@
  * medians of interleaved rounds, so that variants share the load of a busy machine. Not part of
  * `npm run bench` (not a *.bench.ts). Run from the repository root:
  *
- *   node --import tsx server/bench/sta-cpu.ts [dataArray|expand|all]
+ *   node --import tsx server/bench/sta-cpu.ts [dataArray|expand|latest|all]
  *
  * Env: STA_CPU_PER rows per Datastream (default 60 000: a one-year range is 52 561 rows),
  * STA_CPU_ROUNDS (default 20), STA_CPU_WORKERS read workers (default 2, as `reeflink serve`),
  * STA_BEFORE a directory holding another copy of server/src (e.g. from `git worktree`) to
- * measure next to this one ("before"/"after" of a change).
+ * measure next to this one ("before"/"after" of a change). `expand` and `latest` run next to
+ * sta.bench.ts's hand-written routes (sta-hand.ts), checked to give the same JSON value; `latest`
+ * with and without read workers.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import Database from 'better-sqlite3'
@@ -21,6 +23,7 @@ import { parse } from 'yaml'
 import { applyManifest } from '../src/provision/apply-manifest.js'
 import { validateManifest } from '../src/provision/manifest.js'
 import { openDatabase, type Db } from '../src/store/database.js'
+import { handWritten, sameAnswer } from './sta-hand.js'
 
 const PER = Number(process.env.STA_CPU_PER ?? 60_000)
 const ROUNDS = Number(process.env.STA_CPU_ROUNDS ?? 20)
@@ -153,41 +156,40 @@ async function main(): Promise<void> {
       for (const [name, src] of srcs) variantsAll.push([`${name}: default components, generator`, await generator(src, file, all)])
       await compare('one-year dataArray without $select (every Observation property)', variantsAll, 1)
     }
-    if (which === 'all' || which === 'expand') {
-      // sta.bench.ts's Things with a two-level expand, and its hand-written route.
-      const url = '/v1.1/Things?$expand=Datastreams($expand=ObservedProperty)'
-      const hand = Fastify()
+    if (which === 'all' || which === 'expand' || which === 'latest') {
+      const hand = handWritten(db)
       apps.push(hand)
-      const things = db.prepare('SELECT id, name, description, properties FROM things ORDER BY id LIMIT 100')
-      const dss = db.prepare('SELECT id, name, description, unit_of_measurement, observation_type, observed_property_id FROM datastreams WHERE thing_id = ? ORDER BY id')
-      const op = db.prepare('SELECT id, name, definition, description FROM observed_properties WHERE id = ?')
-      const base = 'http://localhost:80/v1.1'
-      type R = Record<string, string & number>
-      hand.get('/things', async () => ({
-        value: (things.all() as R[]).map((t) => ({
-          '@iot.id': t.id,
-          '@iot.selfLink': `${base}/Things(${t.id})`,
-          name: t.name,
-          description: t.description,
-          properties: JSON.parse(t.properties),
-          Datastreams: (dss.all(t.id) as R[]).map((d) => {
-            const o = op.get(d.observed_property_id) as R
-            return { '@iot.id': d.id, name: d.name, description: d.description, unitOfMeasurement: JSON.parse(d.unit_of_measurement), observationType: d.observation_type, ObservedProperty: { '@iot.id': o.id, name: o.name, definition: o.definition, description: o.description } }
-          }),
-        })),
-      }))
       await hand.ready()
-      const variants: Variant[] = [['hand-written route', inject(hand, '/things')]]
-      const hits: Variant[] = []
-      for (const [name, src] of srcs) {
-        const cached = await mount(src, db)
-        const uncached = await mount(src, db, { responseCache: false })
-        apps.push(cached, uncached)
-        variants.push([`${name}, response cache off`, inject(uncached, url)])
-        hits.push([`${name}`, inject(cached, url)])
+      if (which !== 'latest') {
+        // sta.bench.ts's Things with a two-level expand, and its hand-written route (the same JSON value).
+        const url = '/v1.1/Things?$expand=Datastreams($expand=ObservedProperty)'
+        const variants: Variant[] = [['hand-written route', inject(hand, '/things')]]
+        const hits: Variant[] = []
+        for (const [name, src] of srcs) {
+          const cached = await mount(src, db)
+          const uncached = await mount(src, db, { responseCache: false })
+          apps.push(cached, uncached)
+          sameAnswer(`expand (${name})`, (await uncached.inject({ method: 'GET', url })).body, (await hand.inject({ method: 'GET', url: '/things' })).body)
+          variants.push([`${name}, response cache off`, inject(uncached, url)])
+          hits.push([`${name}`, inject(cached, url)])
+        }
+        variants.push(...hits)
+        await compare('Things with a two-level expand', variants, 200)
       }
-      variants.push(...hits)
-      await compare('Things with a two-level expand', variants, 200)
+      if (which !== 'expand') {
+        // sta.bench.ts's latest 100 (an $orderby: a read worker's, unless readWorkers is 0).
+        const url = `/v1.1/Datastreams(${ds})/Observations?$orderby=phenomenonTime desc&$top=100&$select=id,phenomenonTime,result,resultTime`
+        const variants: Variant[] = [['hand-written route', inject(hand, `/latest/${ds}`)]]
+        for (const [name, src] of srcs) {
+          for (const readWorkers of [WORKERS, 0]) {
+            const app = await mount(src, db, { readWorkers })
+            apps.push(app)
+            sameAnswer(`latest 100 (${name})`, (await app.inject({ method: 'GET', url: url.replaceAll(' ', '%20') })).body, (await hand.inject({ method: 'GET', url: `/latest/${ds}` })).body)
+            variants.push([`${name}, ${readWorkers} read workers`, inject(app, url)])
+          }
+        }
+        await compare('latest 100 observations of a datastream', variants, 200)
+      }
     }
     for (const app of apps) await app.close()
     db.close()

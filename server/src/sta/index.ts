@@ -13,7 +13,7 @@ import { ReadPool } from './pool.js'
 import { emptyOptions, parseQueryOptions, type QueryOptions } from './query-options.js'
 import { planQuery, toEntity, selfLink, type Plan, type ReadContext } from './read.js'
 import { collectionChunks, CONTENT_TYPE } from './respond.js'
-import { boundPlan, collectionPlan, isCostly } from './read-worker/collection.js'
+import { boundPlan, collectionPlan, indexOrdered, isCostly } from './read-worker/collection.js'
 import { acquireReadWorkers, releaseReadWorkers } from './read-worker/pool.js'
 import { serviceRoot } from './service-root.js'
 import { registerWriteRoutes } from './routes-write.js'
@@ -122,7 +122,8 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
 
   const schema = { querystring: { type: 'object', additionalProperties: { type: 'string' } } }
 
-  const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery> }>()
+  /** `indexOrdered`: an $orderby read answered in index order (read-worker/collection.ts), asked once. */
+  const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery>; indexOrdered?: boolean }>()
   const responses = opts.responseCache === false ? null : opts.responseCache instanceof ResponseCache ? opts.responseCache : new ResponseCache(opts.responseCache === true ? {} : opts.responseCache)
 
   // Every read runs inside the request's time budget (sta/deadline.ts): the synchronous part on
@@ -177,7 +178,8 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     }
     const o = cached.o
     const top = Math.min(o.top ?? defaultTop, maxTop)
-    const costly = workers !== null && isCostly(query)
+    // (An $orderby that SQLite answers walking an index costs what the default order does: kept here.)
+    const costly = workers !== null && isCostly(query) && !(cached.indexOrdered ??= indexOrdered(db, query, boundPlan(cached.plan, target.scope), target.scope))
     const streamed = top > STREAM_ROWS && o.expand.length === 0
     // A small collection of a rarely-changing set: the body made earlier at this store version
     // (response-cache.ts). Not for pages whose rows depend on the clock ($filter with now()).

@@ -2,7 +2,7 @@
 // error bodies as on the event loop for a set of queries; streamed pages with backpressure; the
 // watchdog that replaces a worker overrunning the time limit.
 import Fastify, { type FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { staPlugin } from '../../src/sta/index.js'
 import { ReadWorkers } from '../../src/sta/read-worker/pool.js'
 import { WINDOW } from '../../src/sta/read-worker/window.js'
@@ -105,6 +105,45 @@ describe('reads in a worker thread', () => {
     await sizedA.close()
     await sizedB.close()
   }, 60_000)
+
+  it('keeps an $orderby that SQLite answers in index order on the event loop, as the default order', async () => {
+    const ds = series[1]
+    const onLoop = [
+      `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('phenomenonTime desc')}&$top=100&$select=id,phenomenonTime,result,resultTime`,
+      `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('phenomenonTime desc')}&$top=3000`,
+      `/v1.1/Datastreams(${ds})/Observations?$orderby=phenomenonTime&$count=true&$top=5`,
+      `/v1.1/Things?$orderby=${enc('id desc')}&$expand=Datastreams`,
+    ]
+    const inWorker = [
+      // A sort (of the whole table, or of the Datastream's rows), an unindexed scope, $skip.
+      `/v1.1/Observations?$orderby=${enc('phenomenonTime desc')}&$top=5`,
+      `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('result desc')}&$top=5`,
+      `/v1.1/Datastreams(${ds})/Observations?$orderby=id&$top=5`,
+      `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('phenomenonTime desc, id asc')}&$top=5`,
+      `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('phenomenonTime desc')}&$skip=5&$top=5`,
+      `/v1.1/Things?$orderby=name`,
+      `/v1.1/Things?$orderby=${enc('id desc')}&$expand=${enc('Datastreams($orderby=id desc)')}`,
+    ]
+    const inThread = await app({ readWorkers: 0 })
+    const worker = await app({ readWorkers: 1 })
+    const reads = vi.spyOn(ReadWorkers.prototype, 'read')
+    try {
+      for (const [urls, calls] of [[onLoop, 0], [inWorker, 1]] as const) {
+        for (const url of urls) {
+          reads.mockClear()
+          const a = await inThread.inject(url)
+          const b = await worker.inject(url)
+          expect([url, reads.mock.calls.length]).toEqual([url, calls])
+          expect([url, b.statusCode]).toEqual([url, 200])
+          expect(b.rawPayload.equals(a.rawPayload), url).toBe(true)
+        }
+      }
+    } finally {
+      reads.mockRestore()
+      await inThread.close()
+      await worker.close()
+    }
+  }, 30_000)
 
   it('streams a large page with at most WINDOW chunks unacknowledged while nobody reads it', async () => {
     const workers = new ReadWorkers(db.name, { workers: 1 })
