@@ -13,7 +13,7 @@ import { ReadPool } from './pool.js'
 import { emptyOptions, parseQueryOptions, type QueryOptions } from './query-options.js'
 import { planQuery, toEntity, selfLink, type Plan, type ReadContext } from './read.js'
 import { collectionChunks, CONTENT_TYPE } from './respond.js'
-import { boundPlan, collectionPlan, indexOrdered, isCostly } from './read-worker/collection.js'
+import { boundPlan, collectionPlan, indexOrdered, isCostly, sortsInDefaultOrder } from './read-worker/collection.js'
 import { acquireReadWorkers, releaseReadWorkers } from './read-worker/pool.js'
 import { serviceRoot } from './service-root.js'
 import { registerWriteRoutes } from './routes-write.js'
@@ -123,7 +123,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
   const schema = { querystring: { type: 'object', additionalProperties: { type: 'string' } } }
 
   /** `indexOrdered`: an $orderby read answered in index order (read-worker/collection.ts), asked once. */
-  const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery>; indexOrdered?: boolean }>()
+  const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery>; indexOrdered?: boolean; sorts?: boolean }>()
   const responses = opts.responseCache === false ? null : opts.responseCache instanceof ResponseCache ? opts.responseCache : new ResponseCache(opts.responseCache === true ? {} : opts.responseCache)
 
   // Every read runs inside the request's time budget (sta/deadline.ts): the synchronous part on
@@ -179,7 +179,12 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     const o = cached.o
     const top = Math.min(o.top ?? defaultTop, maxTop)
     // (An $orderby that SQLite answers walking an index costs what the default order does: kept here.)
-    const costly = workers !== null && isCostly(query) && !(cached.indexOrdered ??= indexOrdered(db, query, boundPlan(cached.plan, target.scope), target.scope))
+    // (A read in a default order that SQLite must sort for, e.g. an unscoped /Observations, is costly.)
+    const costly =
+      workers !== null &&
+      (isCostly(query)
+        ? !(cached.indexOrdered ??= indexOrdered(db, query, boundPlan(cached.plan, target.scope), target.scope))
+        : (cached.sorts ??= sortsInDefaultOrder(db, target.entity, boundPlan(cached.plan, target.scope))))
     const streamed = top > STREAM_ROWS && o.expand.length === 0
     // A small collection of a rarely-changing set: the body made earlier at this store version
     // (response-cache.ts). Not for pages whose rows depend on the clock ($filter with now()).

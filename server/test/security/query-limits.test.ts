@@ -91,6 +91,24 @@ describe('query time limit', () => {
     await a.close()
   })
 
+  it('applies to an unscoped /Observations in its default order (phenomenonTime: SQLite sorts the whole table)', async () => {
+    const url = '/v1.1/Observations?$top=5'
+    const untimed = await app({ queryTimeoutMs: 0 })
+    const t = Date.now()
+    const full = await untimed.inject(url)
+    const ms = Date.now() - t
+    await untimed.close()
+    expect(full.statusCode).toBe(200)
+    expect(full.json().value).toHaveLength(5)
+    // Without the limit the sort of 400 000 rows takes longer than the 5 ms limit below.
+    expect(ms).toBeGreaterThan(20)
+    const a = await app({ queryTimeoutMs: 5 })
+    const r = await a.inject(url)
+    await a.close()
+    expect(r.statusCode).toBe(503)
+    expect(r.json().code).toBe('STA_QUERY_TIMEOUT')
+  })
+
   it('ends a long page that has written rows with a nextLink (valid JSON, nothing lost between pages)', async () => {
     // One row in 4, in primary-key order: rows come out as the scan finds them (in chunks of a few
     // thousand, read/fetch.ts), so the limit strikes after some were written. (In an order SQLite

@@ -113,10 +113,15 @@ describe('reads in a worker thread', () => {
       `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('phenomenonTime desc')}&$top=3000`,
       `/v1.1/Datastreams(${ds})/Observations?$orderby=phenomenonTime&$count=true&$top=5`,
       `/v1.1/Things?$orderby=${enc('id desc')}&$expand=Datastreams`,
+      // The default order, given by an index (a Datastream's Observations) or the primary key.
+      `/v1.1/Datastreams(${ds})/Observations?$top=5`,
+      `/v1.1/Things?$expand=Datastreams`,
     ]
     const inWorker = [
       // A sort (of the whole table, or of the Datastream's rows), an unindexed scope, $skip.
       `/v1.1/Observations?$orderby=${enc('phenomenonTime desc')}&$top=5`,
+      // No costly option, but the default order (phenomenonTime) of every Observation is a sort.
+      `/v1.1/Observations?$top=5`,
       `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('result desc')}&$top=5`,
       `/v1.1/Datastreams(${ds})/Observations?$orderby=id&$top=5`,
       `/v1.1/Datastreams(${ds})/Observations?$orderby=${enc('phenomenonTime desc, id asc')}&$top=5`,

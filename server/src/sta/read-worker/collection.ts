@@ -62,6 +62,20 @@ export function isCostly(query: Record<string, unknown>): boolean {
 export function indexOrdered(conn: Db, query: Record<string, unknown>, plan: Plan, scope: Scope | null): boolean {
   if (query.$orderby === undefined || query.$filter !== undefined || query.$skip !== undefined) return false
   if (typeof query.$expand === 'string' && COSTLY.test(query.$expand)) return false
+  return walksIndex(conn, plan, scope)
+}
+
+/** Whether a read without costly options still sorts (a default order no index gives: an
+ * unscoped `/Observations` in phenomenonTime order sorts the whole table, ~1.5 s at 10 M rows):
+ * such a read goes to a worker like a costly one. Asked once per plan. */
+export function sortsInDefaultOrder(conn: Db, entity: EntityDef, plan: Plan): boolean {
+  if (entity.defaultOrder.every((d) => d.property === 'id')) return false
+  return !walksIndex(conn, plan, null)
+}
+
+/** SQLite answers the plan (and its lean variant) in index order: no temporary B-tree for the
+ * order, and (with a scope) no plain scan of the scoped collection. */
+function walksIndex(conn: Db, plan: Plan, scope: Scope | null): boolean {
   const params = { ...plan.params, limit: plan.top + 1, offset: 0 }
   for (const sql of [plan.sql, plan.lean?.sql]) {
     if (!sql) continue

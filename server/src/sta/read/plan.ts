@@ -127,8 +127,11 @@ export function planQuery(ctx: ReadContext, e: EntityDef, o: QueryOptions, scope
   const scopeSql = scope ? (scope.joined?.sql ?? scope.sql) : null
   const filterSql = o.filter ? compileCondition(o.filter, ALIAS, sql) : null
   // Query time limit (sta/deadline.ts): plans that may scan many rows check the clock, first in
-  // the WHERE; an unfiltered count keeps SQLite's fast count.
-  const deadline = ctx.timed && (o.filter || o.orderby.length || o.skip > 0) ? deadlineTerm(ALIAS) : null
+  // the WHERE; an unfiltered count keeps SQLite's fast count. A default order other than the id
+  // (Observations: phenomenonTime) may sort a whole table when no index gives it (an unscoped
+  // `/Observations`), so it counts as such a plan too.
+  const sortsByDefault = !o.orderby.length && e.defaultOrder.some((d) => d.property !== 'id')
+  const deadline = ctx.timed && (o.filter || o.orderby.length || o.skip > 0 || sortsByDefault) ? deadlineTerm(ALIAS) : null
 
   // Order: the requested keys (or the entity's default), then the id so pages are stable.
   // An ordered link (a MultiDatastream's ObservedProperties) is listed in its own order.
