@@ -69,11 +69,16 @@ export async function startDevtools(o: DevtoolsOptions = {}): Promise<Devtools> 
     const cwd = mkdtempSync(join(tmpdir(), 'reeflink-devtools-'));
     const p = spawnDevs(args, { cwd, consolePrefix: BOARD_CONSOLE, env: QUIET_ENV, ...(o.onConsoleLine ? { onLine: o.onConsoleLine } : {}) });
     o.onSpawn?.(p.pid);
-    const ready = await new Promise<boolean>((resolve) => {
+    // Up to a minute for the proxy's log line: a devtools that hangs before it is stopped, not waited on.
+    const startedAt = Date.now();
+    const ready = await new Promise<boolean | 'hung'>((resolve) => {
       const timer = setInterval(() => {
         if (/tcpsocket\s*:\s*tcp:\/\/127\.0\.0\.1:8082/.test(p.output())) {
           clearInterval(timer);
           resolve(true);
+        } else if (Date.now() - startedAt > 60_000) {
+          clearInterval(timer);
+          resolve('hung');
         }
       }, 100);
       void p.exited.then(() => {
@@ -81,6 +86,12 @@ export async function startDevtools(o: DevtoolsOptions = {}): Promise<Devtools> 
         resolve(false);
       });
     });
+    if (ready === 'hung') {
+      await p.kill();
+      o.onExit?.(p.pid);
+      rmSync(cwd, { recursive: true, force: true });
+      throw new Error(`devs devtools did not open its TCP proxy (127.0.0.1:8082) within 60 s:\n${p.output()}`);
+    }
     // The log line comes just before listen(); a port taken makes it exit with 100 right after.
     if (ready) await Promise.race([p.exited, new Promise((r) => setTimeout(r, 500))]);
     if (!p.hasExited()) {
@@ -145,7 +156,9 @@ export async function deployOverTcp(program: string, device: JDDevice, o: Deploy
   const p = spawnDevs(['deploy', '--tcp', program], { cwd, env: QUIET_ENV });
   o.onSpawn?.(p.pid);
   try {
-    const code = await Promise.race([p.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([p.exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)))]);
+    clearTimeout(timer);
     const output = p.output();
     if (code === 'timeout') throw new Error(`devs deploy --tcp ${program}: no device took the program within ${timeoutMs} ms:\n${output}`);
     if (code !== 0) throw new Error(`devs deploy --tcp ${program} exited ${code}:\n${output}`);

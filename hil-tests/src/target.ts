@@ -281,6 +281,8 @@ export class BoardTarget implements BuoyTarget {
     if (!this.device) throw new Error('board not loaded');
     this.console.note('Jacdac control reset');
     const halted = this.standIn ? this.waitForHalt(this.standIn) : null;
+    // (If the reset itself fails, its error is the one reported, not the halt's timeout.)
+    halted?.catch(() => {});
     await resetDevice(this.device);
     if (halted) {
       // The chip's reboot: the halted WASM runtime is started again on its flash.

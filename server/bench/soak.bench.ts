@@ -171,16 +171,15 @@ export async function run(): Promise<BenchRow[]> {
     // Progress on stderr (long soaks run for an hour): the last window's rate, p99 and the RSS.
     const everyMs = Number(process.env.SOAK_PROGRESS_S ?? Math.max(10, Math.round(seconds / 20))) * 1000
     let windowStart = 0
-    let ackedBefore = 0
     const progress = setInterval(() => {
-      const now = performance.now() - start
+      // Up to 5 s ago (the ack timeout): every uplink sent before that has its ack or is lost.
+      const now = Math.max(windowStart, performance.now() - start - 5000)
       const window = latencies.between(windowStart, now)
       process.stderr.write(
-        `soak ${Math.round(now / 1000)}/${seconds} s: ${Math.round((latencies.length - ackedBefore) / ((now - windowStart) / 1000))} acked/s, ` +
+        `soak ${Math.round(now / 1000)}/${seconds} s: ${Math.round(window.length / ((now - windowStart) / 1000))} acked/s, ` +
           `p99 ${p99(window).toFixed(1)} ms, ${lost} lost, server RSS ${Math.round(rssMb(server.child.pid!))} MB\n`,
       )
       windowStart = now
-      ackedBefore = latencies.length
     }, everyMs)
     await Promise.all(
       buoys.map(async (b, i) => {

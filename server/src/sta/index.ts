@@ -22,7 +22,7 @@ import { checkRole, roleForMethod } from '../auth/http.js'
 import { rawStatement, statement } from './statements.js'
 import { baseUrl } from './url.js'
 import { isQueryTimeout, pastDeadline, QueryBudget, registerDeadline } from './deadline.js'
-import { reportStaLimit } from './limit-events.js'
+import { reportStaLimit, reportsMade } from './limit-events.js'
 import { ResponseCache, type ResponseCacheOptions } from './response-cache.js'
 import { CLOCK_SQL } from './filter/functions.js'
 
@@ -66,6 +66,10 @@ export interface StaPluginOptions {
 /** Whether a plan (or one of its expansions) reads the clock ($filter with now(): its rows
  * change with time, not with the store). */
 const usesClock = (p: Plan): boolean => p.sql.includes(CLOCK_SQL) || p.expands.some((x) => usesClock(x.plan) || (x.batch !== null && usesClock(x.batch)))
+
+/** A whole body from its chunks: one string, or one Buffer when dataArray wrote Buffers. */
+const joined = (parts: (string | Buffer)[]): string | Buffer =>
+  parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)))
 
 /** Pages above this many rows are streamed from a private connection. */
 const STREAM_ROWS = 1000
@@ -203,7 +207,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
         timed: ctx.timed === true, maxBytes: maxResponseBytes, limitMs: queryTimeoutMs, stream: streamed,
       })
       if (r.kind === 'stream') return reply.send(r.body)
-      return reply.send(r.parts.every((p) => typeof p === 'string') ? r.parts.join('') : Buffer.concat(r.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))))
+      return reply.send(joined(r.parts))
     }
     const stream = streamed ? pool.acquire() : null
     const conn = stream ?? db
@@ -213,10 +217,12 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
       const produce = collectionChunks({ ctx: sctx, plan, options: o, path, ref: target.ref, maxBytes: maxResponseBytes })
       reply.type(CONTENT_TYPE[o.resultFormat])
       if (!stream) {
+        const limited = reportsMade()
         const parts = [...produce]
-        const body = parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)))
-        // Not a page cut short by the query time limit (its rows depend on the clock).
-        if (cacheKey && version && !pastDeadline(db)) responses!.set(cacheKey, version, body)
+        const body = joined(parts)
+        // Not a page cut short by the query time limit (its rows depend on the clock), nor one
+        // cut by the response size limit (each such response is counted on /metrics).
+        if (cacheKey && version && !pastDeadline(db) && reportsMade() === limited) responses!.set(cacheKey, version, body)
         return reply.send(body)
       }
       const chunks = budget.steps(stream, produce)

@@ -26,6 +26,13 @@ const CHANNEL = 'reeflink:sta-limit-events'
 /** Counters of this thread, by store file. */
 const local = new Map<string, Set<StaLimitCounts>>()
 let sender: BroadcastChannel | null = null
+/** Reports made in this thread so far (see reportsMade). */
+let reports = 0
+
+/** How many limits reads in this thread have reached so far: a response made while it did not
+ * move reached none (sta/index.ts keeps only such bodies in its response cache, so that each
+ * response cut by a limit is counted). */
+export const reportsMade = (): number => reports
 
 function count(store: string, limit: StaLimit, outcome: StaLimitOutcome): void {
   for (const c of local.get(store) ?? []) c[limit][outcome]++
@@ -33,6 +40,7 @@ function count(store: string, limit: StaLimit, outcome: StaLimitOutcome): void {
 
 /** Records that a read of `store` (the connection's file name, Db.name) reached a limit. */
 export function reportStaLimit(store: string, limit: StaLimit, outcome: StaLimitOutcome): void {
+  reports++
   count(store, limit, outcome)
   if (!sender) {
     sender = new BroadcastChannel(CHANNEL)

@@ -51,8 +51,9 @@ export function valueWriter(kind: PropertyKind, cols: number[]): ValueWriter {
         return b == null || b === a ? `"${isoMs(a)}"` : `"${isoMs(a)}/${isoMs(b as number)}"`
       }
     case 'result':
-      // A REAL is finite (SQLite has no NaN); JSON results go through decode (parse, re-stringify).
-      return (r) => (r[j] == null && typeof r[i] === 'number' ? String(r[i]) : JSON.stringify(decode(kind, [r[i], r[j]])))
+      // SQLite has no NaN but keeps ±Infinity in a REAL (a row written by another connection):
+      // those, like JSON results, go through decode and JSON.stringify (null), never String().
+      return (r) => (r[j] == null && typeof r[i] === 'number' && Number.isFinite(r[i]) ? String(r[i]) : JSON.stringify(decode(kind, [r[i], r[j]])))
     case 'interval':
       return (r) => {
         const a = r[i]
@@ -408,7 +409,7 @@ export function shortestFraction(b: Uint8Array, at: number, x: number): number {
 }
 
 /** Most bytes one column of a byte row may take (numbers, two extended-year ISO times). */
-export const BYTE_COLUMN_MAX = 80
+const BYTE_COLUMN_MAX = 80
 
 /** One column of a dataArray row: `fits` tells whether the row's value is a number or a time
  * (else the row goes through the valueWriters), `put` writes it. */
@@ -460,7 +461,7 @@ function byteColumn(kind: PropertyKind, [i, j, k]: number[]): ByteColumn | null 
         },
       }
     case 'result':
-      return { fits: (r) => r[j] == null && typeof r[i] === 'number', put: (r, out) => out.number(r[i] as number) }
+      return { fits: (r) => r[j] == null && typeof r[i] === 'number' && Number.isFinite(r[i]), put: (r, out) => out.number(r[i] as number) }
     default:
       return null
   }

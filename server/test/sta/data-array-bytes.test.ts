@@ -240,3 +240,39 @@ describe('req/data-array: random Observations over HTTP', () => {
     }
   }
 })
+
+describe('req/data-array: a stored ±Infinity result', () => {
+  // SQLite has no NaN but keeps ±Infinity in a REAL column (a row written by another connection,
+  // a CLI): served as null, what JSON.stringify of the object serialisation gives, never as the
+  // invalid JSON `Infinity` — in the compiled writers, in dataArray's byte rows and in the object path.
+  it('is null in JSON, in the object serialisation ($expand) and in dataArray, byte rows or not', async () => {
+    const f = await makeFixture()
+    try {
+      const ds = f.ids.loggerTemp
+      const t = Date.UTC(2031, 0, 1)
+      const ins = f.db.prepare('INSERT INTO observations (datastream_id, phenomenon_time, result, raw, qc, age_s) VALUES (?, ?, ?, NULL, 0, 60)')
+      const ids = [Infinity, -Infinity, 1.5].map((x, k) => Number(ins.run(ds, t + k * 60_000, x).lastInsertRowid))
+      const filter = encodeURIComponent(`phenomenonTime ge ${new Date(t).toISOString()}`)
+      const urls = [
+        `/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$select=id,result`,
+        `/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$select=id,result&$expand=Datastream($select=id)`,
+        `/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$resultFormat=dataArray&$select=id,result`,
+        `/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$resultFormat=dataArray&$select=id,phenomenonTime,resultTime,result`,
+        `/v1.1/Datastreams(${ds})/Observations?$filter=${filter}&$resultFormat=dataArray`,
+      ]
+      for (const url of urls) {
+        const r = await f.app.inject({ method: 'GET', url })
+        expect(r.statusCode, url).toBe(200)
+        const body = JSON.parse(r.body) as { value: { result?: unknown; components?: string[]; dataArray?: unknown[][] }[] }
+        const results = body.value[0].dataArray ? body.value[0].dataArray.map((row) => row[body.value[0].components!.indexOf('result')]) : body.value.map((o) => o.result)
+        expect([url, results]).toEqual([url, [null, null, 1.5]])
+      }
+      for (const x of [Infinity, -Infinity]) expect(valueWriter('result', [0, 1])([x, null])).toBe(JSON.stringify(decode('result', [x, null])))
+      const sink = new ByteSink(64)
+      dataArrayRowWriter(DEFAULT)([ids[0], t, t, Infinity, null, null], sink)
+      expect(sink.take().toString('utf8')).toBe(`[${ids[0]},"${isoMs(t)}","${isoMs(t)}",null]`)
+    } finally {
+      await f.close()
+    }
+  })
+})

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { watchStaLimits } from '../../src/sta/limit-events.js'
 import { ResponseCache } from '../../src/sta/response-cache.js'
 import { staPlugin } from '../../src/sta/index.js'
 import { AUTH, makeFixture, STEP, T0, type Fixture } from './fixture.js'
@@ -159,6 +160,22 @@ describe('cached collection bodies', () => {
     await get(cached, '/v1.1/Observations?$top=5')
     await get(cached, '/v1.1/Observations?$top=5')
     expect([cache.hits, cache.misses]).toEqual([hits, misses])
+  })
+
+  it('keeps no page cut by the response size limit: each such response is counted on /metrics', async () => {
+    const limited = Fastify()
+    await limited.register(staPlugin, { prefix: '/v1.1', db: f.db, credentials: f.credentials, readWorkers: 0, responseCache: cache, maxResponseBytes: 8000 })
+    const limits = watchStaLimits(f.db.name)
+    try {
+      const url = '/v1.1/Datastreams?$expand=Thing'
+      const bodies = [await get(limited, url), await get(limited, url)]
+      expect(JSON.parse(bodies[0])['@iot.nextLink']).toBeDefined()
+      expect(bodies[1]).toBe(bodies[0])
+      expect(limits.counts.response_bytes.next_link).toBe(2)
+    } finally {
+      limits.stop()
+      await limited.close()
+    }
   })
 
   it('stays equal to uncached reads through a random sequence of writes of every kind', async () => {
