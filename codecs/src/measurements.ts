@@ -257,6 +257,9 @@ function emptyLengthHistogram(): number[] {
  *
  * The frame size is searched by doubling from one sample, then bisection, so that `consumed`
  * samples fit the budget and `consumed + 1` do not (or `consumed` is every usable sample).
+ * Fitting is not monotone in the count (column modes and widths follow the data: a frame may
+ * hold 30 samples but not 29), so `consumed` is such a boundary, not always the largest count
+ * that fits (codecs/test/properties.test.ts keeps one such series).
  */
 export class MeasurementEncoder {
   private cols: Columns
