@@ -3,14 +3,8 @@
 // spiky 10-minute series, with the airtime a day of data costs at SF12.
 import { decodeUplink, encodeMeasurements, EU868, timeOnAirMs, TTN_DAILY_AIRTIME_MS, type MeasurementSample } from '../src/index.js'
 import { liveFrameSizes, realisticSeries } from '../test/support/series.js'
+import type { BenchRow } from '../../scripts/bench-row.js'
 
-interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: number
-  ratio?: number
-}
 
 /** Operations per second of f, measured for about `ms` milliseconds after a warm-up. */
 function opsPerSecond(f: () => unknown, ms = 700): number {

@@ -2,13 +2,7 @@
 // reads it) and what a bench reads of a server process from /proc (Linux).
 import { readFileSync } from 'node:fs'
 
-export interface BenchRow {
-  name: string
-  value: number
-  unit: string
-  baseline?: number
-  ratio?: number
-}
+export type { BenchRow } from '../../scripts/bench-row.js'
 
 /** CPU seconds (user + system) a process used so far, from /proc/<pid>/stat (clock ticks, 100/s). */
 export function processCpuS(pid: number): number {

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { NetCDFReader } from 'netcdfjs';
 import { readTimeSeries, writeNetcdfFile, NetcdfEncoder, type NcFileSpec, type NcRecordChunk } from '../src/netcdf/index.js';
 
-type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number };
+import type { BenchRow } from '../../scripts/bench-row.js';
 
 const RECORDS = 1_000_000;
 const CHUNK = 10_000;

@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { buildUplinkFrameWithLoraPacket, readFleetFile, runReplay, semtech, sessionKeys, SourceCache, startUdpAckSink, BUNDLED_FLEET_FILE, type UplinkOutput } from '../src/index.js';
 
-type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number };
+import type { BenchRow } from '../../scripts/bench-row.js';
 
 const FROM = Date.parse('2023-03-01T00:00:00Z');
 const DAYS = 60;
