@@ -39,6 +39,13 @@ import type { JDDevice } from 'jacdac-ts';
 import { forgetChild, recordChild } from './children.ts';
 import type { BuiltFirmware } from './firmware.ts';
 
+/** Kills a devs child and drops its pid record (children.ts). */
+async function killRecorded(p: DevsProcess | null): Promise<void> {
+  if (!p) return;
+  await p.kill();
+  forgetChild(p.pid);
+}
+
 /** The program's console (every boot, in order), with waits on it. */
 export class ConsoleLog {
   readonly lines: string[] = [];
@@ -137,10 +144,7 @@ export class VmTarget implements BuoyTarget {
   private async killVm(): Promise<void> {
     const d = this.devs;
     this.devs = null;
-    if (d) {
-      await d.kill();
-      forgetChild(d.pid);
-    }
+    await killRecorded(d);
   }
 
   async stop(): Promise<void> {
@@ -237,10 +241,7 @@ export class BoardTarget implements BuoyTarget {
   private async killStandIn(): Promise<void> {
     const p = this.standIn;
     this.standIn = null;
-    if (p) {
-      await p.kill();
-      forgetChild(p.pid);
-    }
+    await killRecorded(p);
   }
 
   async load(bus: VmBus, firmware: BuiltFirmware): Promise<string> {

@@ -126,8 +126,8 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
 
   const schema = { querystring: { type: 'object', additionalProperties: { type: 'string' } } }
 
-  /** `indexOrdered`: an $orderby read answered in index order (read-worker/collection.ts), asked once. */
-  const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery>; indexOrdered?: boolean; sorts?: boolean }>()
+  /** Asked once per plan: `indexOrdered` (an $orderby answered in index order), `sorts` (a default order SQLite sorts for; both read-worker/collection.ts), `clock` (now() in the plan: never cached). */
+  const plans = new Map<string, { o: QueryOptions; plan: ReturnType<typeof planQuery>; indexOrdered?: boolean; sorts?: boolean; clock?: boolean }>()
   const responses = opts.responseCache === false ? null : opts.responseCache instanceof ResponseCache ? opts.responseCache : new ResponseCache(opts.responseCache === true ? {} : opts.responseCache)
 
   // Every read runs inside the request's time budget (sta/deadline.ts): the synchronous part on
@@ -192,7 +192,7 @@ export async function staPlugin(app: FastifyInstance, opts: StaPluginOptions): P
     const streamed = top > STREAM_ROWS && o.expand.length === 0
     // A small collection of a rarely-changing set: the body made earlier at this store version
     // (response-cache.ts). Not for pages whose rows depend on the clock ($filter with now()).
-    const cacheKey = responses && !costly && !streamed && responses.accepts(target.entity) && !usesClock(cached.plan) ? `${base}|${ctx.root}|${url}` : null
+    const cacheKey = responses && !costly && !streamed && responses.accepts(target.entity) && !(cached.clock ??= usesClock(cached.plan)) ? `${base}|${ctx.root}|${url}` : null
     const version = cacheKey ? responses!.version(db) : null
     if (cacheKey && version) {
       const body = responses!.get(cacheKey, version)
